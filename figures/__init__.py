@@ -1,0 +1,1 @@
+"""Figures and tables of the guide: small functions of (params, rnncore results)."""

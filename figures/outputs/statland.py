@@ -1,0 +1,193 @@
+"""StatLand step by step: the table, each scenario's arithmetic, the unrolled diagrams."""
+from __future__ import annotations
+
+from rnncore.examples.statland import SCENARIOS, sub
+from rnncore.exact import show
+from rnncore.statquest import PRICE_LEVELS, Trace, unroll
+
+from ..params import weights
+from ..registry import Text, figure, snippet, values
+
+KEYS = {f"statland-{key}": key.replace("-", "_") for key in
+        ("low-low", "low-medium", "high-medium", "high-high", "three-days")}
+NAMES = {value: level for level, value in PRICE_LEVELS.items()}
+
+
+def scenario_key(example_id: str) -> str:
+    return f"statland.{KEYS[example_id]}"
+
+
+def price_words(inputs) -> str:
+    return ", ".join(NAMES.get(float(value), show(value)) for value in inputs)
+
+
+def scenario(params, example_id: str) -> tuple[Trace, str, str]:
+    """A scenario's trace, its inputs in words and the observed price (from the sources)."""
+    inputs = params[scenario_key(example_id)]
+    _, observed, _ = SCENARIOS[example_id]
+    return unroll(inputs, weights(params)), price_words(inputs), observed
+
+
+def traces(params) -> dict[str, tuple[Trace, str, str]]:
+    return {example_id: scenario(params, example_id) for example_id in KEYS}
+
+
+SCENARIO_READS = ("network.*", "statland.*")
+
+
+def _latex(arithmetic: str) -> str:
+    return arithmetic.replace("×", r"\times").replace("−", "-").replace("max(", r"\max(")
+
+
+@snippet("statland-table", reads=SCENARIO_READS)
+def table(params) -> str:
+    rows = traces(params)
+    longest = max(len(trace.steps) for trace, _, _ in rows.values())
+    header = ["Inputs (oldest first)"]
+    for t in range(1, longest + 1):
+        header += [f"x{sub(t)}", f"y{sub(t)}"]
+    header += ["Prediction", "Observed next day"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([":--"] + ["--:"] * (len(header) - 2) + [":--"]) + "|"]
+    for trace, words, observed in rows.values():
+        cells = [words]
+        for t in range(longest):
+            if t < len(trace.steps):
+                cells += [show(trace.steps[t].x), show(trace.steps[t].y)]
+            else:
+                cells += ["", ""]
+        cells += [f"**{show(trace.prediction)}**", observed or "not given"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _steps_markdown(trace: Trace) -> str:
+    rows = []
+    for step in trace.steps:
+        rows.append(rf"x_{{{step.t}}} &= {_latex(step.x_arithmetic)} & y_{{{step.t}}} &= {_latex(step.y_arithmetic)}")
+    last = trace.steps[-1]
+    rows.append(rf"\text{{prediction}} &= {_latex(last.output_arithmetic)} & &")
+    body = " \\\\\n".join(rows)
+    return f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$\n"
+
+
+@snippet("statland-steps", reads=SCENARIO_READS)
+def steps(params) -> str:
+    """One content tab per scenario with every step's arithmetic."""
+    parts = []
+    for trace, words, observed in traces(params).values():
+        parts.append(f'=== "{words}"\n')
+        text = _steps_markdown(trace)
+        seen = f"The observed price the next day was **{observed}**." if observed else \
+            "The sources give no observed price for this sequence."
+        first = trace.steps[0]
+        text += (
+            f"\nThe first copy's own output, {show(first.output)}, would be a prediction for day 2; "
+            f"with more days to come it is ignored. {seen}\n"
+        )
+        parts.append("\n".join("    " + line if line else "" for line in text.splitlines()) + "\n")
+    return "\n".join(parts)
+
+
+@values("statland", reads=SCENARIO_READS)
+def statland_values(params) -> dict[str, str]:
+    network = weights(params)
+    result = {f"network.{name}": show(value, keep=True) for name, value in network.as_dict().items()}
+    result["network.parameter_count"] = str(network.count)
+    for example_id, (trace, words, observed) in traces(params).items():
+        key = KEYS[example_id]
+        result[f"statland.{key}.inputs"] = words
+        result[f"statland.{key}.prediction"] = show(trace.prediction)
+        result[f"statland.{key}.first_output"] = show(trace.steps[0].output)
+        for step in trace.steps:
+            result[f"statland.{key}.x{step.t}"] = show(step.x)
+            result[f"statland.{key}.y{step.t}"] = show(step.y)
+    return result
+
+
+# --- the unrolled network ---------------------------------------------------------
+
+STAGES = ("input", "times_w1", "sum", "relu", "output_layer", "output")
+COLUMN = {stage: 1.75 * index for index, stage in enumerate(STAGES)}
+BOX_W, BOX_H, ROW = 1.42, 0.78, 1.7
+
+
+def _node(ax, x, y, title, value, theme, *, color=None, strong=False):
+    from matplotlib.patches import FancyBboxPatch
+
+    edge = color or theme.ink
+    ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
+                                boxstyle="round,pad=0.02,rounding_size=0.12",
+                                linewidth=2.2 if strong else 1.2, edgecolor=edge, facecolor=theme.fill))
+    ax.text(x, y + 0.14, title, ha="center", va="center", fontsize=9.5, color=theme.muted)
+    ax.text(x, y - 0.16, value, ha="center", va="center", fontsize=11.5, color=color or theme.ink,
+            fontweight="bold" if strong else "normal")
+
+
+def _arrow(ax, start, end, theme, *, color=None, dashed=False):
+    ax.annotate("", xy=end, xytext=start, arrowprops=dict(
+        arrowstyle="-|>", color=color or theme.muted, lw=1.3, shrinkA=0, shrinkB=0,
+        linestyle=(0, (4, 3)) if dashed else "-", mutation_scale=12))
+
+
+def draw_unrolled(fig, trace: Trace, theme) -> None:
+    w = trace.weights
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    last = len(trace.steps)
+    for step in trace.steps:
+        y = -(step.t - 1) * ROW
+        final = step.t == last
+        _node(ax, COLUMN["input"], y, f"input{sub(step.t)}", show(step.input), theme)
+        _node(ax, COLUMN["times_w1"], y, "× w1", show(w.w1, keep=True), theme)
+        _node(ax, COLUMN["sum"], y, f"+ b1 = x{sub(step.t)}", show(step.x), theme)
+        _node(ax, COLUMN["relu"], y, f"ReLU = y{sub(step.t)}", show(step.y), theme)
+        _node(ax, COLUMN["output_layer"], y, "× w3 + b2", f"{show(w.w3, keep=True)}, {show(w.b2, keep=True)}", theme)
+        _node(ax, COLUMN["output"], y, "prediction" if final else f"output{sub(step.t)} (ignored)",
+              show(step.output), theme, color=theme.accent if final else theme.muted, strong=final)
+        for left, right in zip(STAGES, STAGES[1:]):
+            _arrow(ax, (COLUMN[left] + BOX_W / 2, y), (COLUMN[right] - BOX_W / 2, y), theme)
+        if not final:
+            start = (COLUMN["relu"], y - BOX_H / 2)
+            end = (COLUMN["sum"] + 0.25, y - ROW + BOX_H / 2)
+            _arrow(ax, start, end, theme, color=theme.warm)
+            ax.text(start[0] + 0.12, (start[1] + end[1]) / 2,
+                    f"× w2 = {show(w.w2, keep=True)}\n{step.feedback_arithmetic}",
+                    ha="left", va="center", fontsize=9.5, color=theme.warm)
+    ax.set_xlim(COLUMN["input"] - BOX_W / 2 - 0.05, COLUMN["output"] + BOX_W / 2 + 0.05)
+    ax.set_ylim(-(last - 1) * ROW - BOX_H / 2 - 0.05, BOX_H / 2 + 0.05)
+    ax.set_aspect("equal")
+
+
+def _unrolled_text(trace: Trace, words: str) -> Text:
+    n = len(trace.steps)
+    activations = ", ".join(show(step.y) for step in trace.steps)
+    w = trace.weights
+    alt = (
+        f"Diagram of the StatQuest network unrolled into {n} copies for the inputs {words}. "
+        f"In each copy the input is multiplied by {show(w.w1, keep=True)}, {show(w.b1, keep=True)} is added, "
+        f"and ReLU gives the activations {activations}; each copy passes its activation, "
+        f"times {show(w.w2, keep=True)}, to the next copy's sum. "
+        f"The last copy outputs {show(trace.prediction)}, the prediction."
+    )
+    caption = (
+        f"The network unrolled for the inputs {words}, oldest at the top. "
+        f"Every copy shares the same weights; the orange arrows carry each activation, times w2, "
+        f"into the next copy. Only the last output ({show(trace.prediction)}) is the prediction."
+    )
+    return Text(alt=alt, caption=caption)
+
+
+def _register_unrolled(example_id: str) -> None:
+    key = KEYS[example_id]
+
+    def draw(fig, params, theme) -> Text:
+        trace, words, _ = scenario(params, example_id)
+        fig.set_size_inches(9.6, 1.05 + 1.05 * len(trace.steps))
+        draw_unrolled(fig, trace, theme)
+        return _unrolled_text(trace, words)
+
+    figure(f"statland-unrolled-{key.replace('_', '-')}", reads=("network.*", f"statland.{key}"))(draw)
+
+
+for _example_id in KEYS:
+    _register_unrolled(_example_id)

@@ -1,0 +1,166 @@
+"""Every parameter of figures/params.toml: its type, range and meaning, declared once.
+
+``load`` reads the file with ``tomllib`` and either returns validated values or
+raises :class:`ParamError` whose message is one line naming the file, the key,
+the value and what is allowed.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PARAMS_FILE = Path(__file__).with_name("params.toml")
+
+
+class ParamError(Exception):
+    """A parameter file that cannot be used; ``str()`` is the one line to print."""
+
+
+@dataclass(frozen=True)
+class Number:
+    low: float
+    high: float
+
+    def allowed(self) -> str:
+        return f"a number from {self.low:g} to {self.high:g}"
+
+    def check(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"expected {self.allowed()}"
+        if not math.isfinite(value):
+            return f"expected a finite number, {self.allowed()[2:]}"
+        if not self.low <= value <= self.high:
+            return f"out of range: expected {self.allowed()}"
+        return None
+
+
+@dataclass(frozen=True)
+class Sequence:
+    low: float
+    high: float
+    min_length: int
+    max_length: int
+
+    def allowed(self) -> str:
+        return (
+            f"a list of {self.min_length} to {self.max_length} numbers, "
+            f"each from {self.low:g} to {self.high:g}"
+        )
+
+    def check(self, value: Any) -> str | None:
+        if not isinstance(value, list):
+            return f"expected {self.allowed()}"
+        if not self.min_length <= len(value) <= self.max_length:
+            what = "empty" if not value else f"{len(value)} long"
+            return f"sequence is {what}: expected {self.allowed()}"
+        element = Number(self.low, self.high)
+        for position, item in enumerate(value, start=1):
+            problem = element.check(item)
+            if problem:
+                return f"item {position} ({_show(item)}): {problem}; the key takes {self.allowed()}"
+        return None
+
+
+@dataclass(frozen=True)
+class Param:
+    kind: Number | Sequence
+    meaning: str
+
+
+PRICES = Sequence(0.0, 1.0, 1, 12)
+WEIGHT = Number(-10.0, 10.0)
+
+SPEC: dict[str, Param] = {
+    "network.w1": Param(WEIGHT, "input weight w1: how strongly today's price enters the hidden unit"),
+    "network.b1": Param(WEIGHT, "hidden bias b1, added before the ReLU"),
+    "network.w2": Param(WEIGHT, "recurrent weight w2: how much of yesterday's activation feeds back"),
+    "network.w3": Param(WEIGHT, "output weight w3, applied to the activation"),
+    "network.b2": Param(WEIGHT, "output bias b2, added to the prediction"),
+    "statland.low_low": Param(PRICES, "StatLand scenario: Low then Low (scaled prices, oldest first)"),
+    "statland.low_medium": Param(PRICES, "StatLand scenario: Low then Medium"),
+    "statland.high_medium": Param(PRICES, "StatLand scenario: High then Medium"),
+    "statland.high_high": Param(PRICES, "StatLand scenario: High then High"),
+    "statland.three_days": Param(PRICES, "StatLand three-day sequence: High, Medium, Medium"),
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value)
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, SPEC, n=1, cutoff=0.6)
+    if not close:
+        tail = key.rsplit(".", 1)[-1]
+        close = [name for name in SPEC if name.rsplit(".", 1)[-1] == tail]
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _where(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse(data: bytes, path: Path = PARAMS_FILE) -> dict[str, Any]:
+    """Validate the bytes of a parameter file; return ``{dotted key: value}``."""
+    where = _where(path)
+    if not data.strip():
+        raise ParamError(f"{where}: the file is empty: expected the keys {', '.join(SPEC)}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ParamError(f"{where}: byte {error.start + 1} is not UTF-8: save the file as UTF-8 text") from None
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ParamError(f"{where}: TOML syntax error: {error}") from None
+    flat = _flatten(table)
+    for key, value in flat.items():
+        if key not in SPEC:
+            raise ParamError(f"{where}: unknown key {key} = {_show(value)}{_suggest(key)}")
+    for key, param in SPEC.items():
+        if key not in flat:
+            raise ParamError(f"{where}: missing key {key}: expected {param.kind.allowed()} ({param.meaning})")
+        problem = param.kind.check(flat[key])
+        if problem:
+            raise ParamError(f"{where}: {key} = {_show(flat[key])}: {problem}")
+    return {key: flat[key] for key in SPEC}
+
+
+def load(path: Path = PARAMS_FILE) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ParamError(f"{_where(path)}: cannot read the parameter file: {error.strerror}") from None
+    return parse(data, path)
+
+
+def weights(params) -> "Weights":
+    """The StatQuest network's weights as the parameter file sets them."""
+    from rnncore.statquest import Weights
+
+    return Weights(**{name: float(params[f"network.{name}"]) for name in ("w1", "b1", "w2", "w3", "b2")})

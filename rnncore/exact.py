@@ -1,0 +1,86 @@
+"""Exact decimal arithmetic for everything a page prints.
+
+Floats are for plots. Whatever a reader sees as arithmetic goes through
+:class:`decimal.Decimal`, built from the shortest decimal text of a float,
+so ``0.9 × 1.1`` prints ``0.99`` and never ``0.9900000000000001``.
+"""
+from __future__ import annotations
+
+import math
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from numbers import Real
+
+MINUS = "\u2212"
+TIMES = "\u00d7"
+
+
+def to_decimal(value: Real | Decimal | str) -> Decimal:
+    """The decimal a person would read for ``value`` (``0.1`` → ``Decimal('0.1')``)."""
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise TypeError("a boolean is not a number here")
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, (float, Real)):
+        as_float = float(value)
+        if not math.isfinite(as_float):
+            raise ValueError(f"{value!r} is not a finite number")
+        result = Decimal(repr(as_float))
+    else:
+        result = Decimal(value)
+    if not result.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return result
+
+
+def exact(operation, *operands: Decimal) -> Decimal:
+    """Apply ``operation`` with enough precision that sums and products are exact."""
+    with localcontext() as context:
+        context.prec = 200
+        return operation(*operands)
+
+
+def show(value: Decimal | Real, *, keep: bool = False) -> str:
+    """Print a value the way the guide does: ``0.9``, ``0``, ``−0.5``, ``1.98``.
+
+    ``keep=True`` keeps the digits as written (``0.0`` stays ``0.0``), which is
+    how parameters are shown; results are normalised (``0.90`` → ``0.9``).
+    """
+    number = to_decimal(value)
+    if not keep:
+        number = number.normalize()
+        if number == 0:
+            number = Decimal(0)
+    text = format(number, "f")
+    return text.replace("-", MINUS)
+
+
+def fraction_text(value: Fraction) -> str:
+    """``Fraction(1, 4)`` → ``'1/4'``; whole numbers print without a denominator."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def grouped(value: int) -> str:
+    """``1125899906842624`` → ``'1,125,899,906,842,624'``."""
+    return f"{value:,}"
+
+
+def scientific(value: Fraction | Decimal | float) -> str:
+    """Shortest round-trip mantissa with a power of ten: ``8.881784197001252 × 10⁻¹⁶``."""
+    number = to_decimal(float(value))
+    if number == 0:
+        raise ValueError("zero has no scientific form")
+    exponent = number.adjusted()
+    mantissa = number.scaleb(-exponent).normalize()
+    return f"{show(mantissa)} {TIMES} 10{superscript(exponent)}"
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def superscript(exponent: int) -> str:
+    return str(exponent).translate(_SUPERSCRIPTS)

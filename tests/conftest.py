@@ -1,0 +1,36 @@
+"""Shared fixtures: the repository root and a scratch copy of it."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP_IN_COPY = {".git", ".venv", "node_modules", "site", ".cache", "__pycache__", ".pytest_cache"}
+
+
+def run(args, cwd=ROOT, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **kwargs.pop("env", {})}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, **kwargs)
+
+
+def copy_repository(destination: Path) -> Path:
+    """A copy of the working tree without build products, with node_modules linked in."""
+    shutil.copytree(ROOT, destination, ignore=lambda _dir, names: [n for n in names if n in SKIP_IN_COPY])
+    if (ROOT / "node_modules").exists():
+        (destination / "node_modules").symlink_to(ROOT / "node_modules")
+    return destination
+
+
+@pytest.fixture
+def repo_copy(tmp_path) -> Path:
+    return copy_repository(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def python() -> str:
+    return sys.executable
