@@ -103,4 +103,13 @@ def to_json(indent: int | None = 2) -> str:
     return json.dumps([example.as_json() for example in all_examples()], indent=indent, ensure_ascii=False)
 
 
-from . import statland  # noqa: E402,F401  (registers on import)
+def _register_all() -> None:
+    """Import every module of this package; each registers its examples."""
+    import importlib
+    import pkgutil
+
+    for name in sorted(info.name for info in pkgutil.iter_modules(__path__)):
+        importlib.import_module(f"{__name__}.{name}")
+
+
+_register_all()
