@@ -24,6 +24,14 @@ class Example:
     page: str
     sources: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    display: str = ""  # the value as a reader should see it, e.g. "1,125,899,906,842,624"
+
+    @property
+    def shown(self) -> str:
+        if self.display:
+            return self.display
+        value = plain(self.value)
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -31,6 +39,7 @@ class Example:
             "title": self.title,
             "expression": self.expression,
             "value": plain(self.value),
+            "display": self.shown,
             "page": self.page,
             "sources": list(self.sources),
             "details": plain(self.details),

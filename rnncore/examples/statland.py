@@ -37,6 +37,7 @@ def _scenario(example_id: str) -> Example:
         title=f"StatLand: {title}",
         expression=trace_expression(trace),
         value=trace.prediction,
+        display=show(trace.prediction),
         page="statland.md",
         sources=("001", "002"),
         details={
