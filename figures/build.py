@@ -7,20 +7,31 @@
     python figures/build.py --force    rebuild everything
     python figures/build.py --only statland-table statland-steps
 
-An output is stale when its fingerprint (the parameter values it reads, its own
-module, the shared figure code, rnncore and the library versions) or the bytes
-of one of its files differ from figures/fingerprints.json. Files are written
-atomically and only when their bytes change.
+    python figures/build.py --jobs 1   render in this process only (default: one per core)
+
+An output is stale when its fingerprint or the bytes of one of its files differ
+from figures/fingerprints.json. The fingerprint covers the values (and the
+declared type, range and meaning) of the parameters the output reads, its
+module and every ``figures`` module that module imports, the shared figure code
+(registry, render, and for figures the style), rnncore and the library versions.
+Files are written atomically (temporary file outside docs/, then a rename) and
+only when their bytes change, so a build killed at any moment leaves old or new
+files, never half-written ones, and the next build repairs what is stale.
+A build with nothing to do never imports matplotlib.
 """
 from __future__ import annotations
 
 import argparse
+import ast
+import difflib
+import errno
+import fcntl
 import hashlib
 import json
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import traceback
 from importlib import metadata
 from pathlib import Path
 
@@ -34,8 +45,11 @@ from figures.registry import OUTPUTS, Output  # noqa: E402
 
 FINGERPRINTS = ROOT / "figures" / "fingerprints.json"
 SCRATCH = ROOT / ".cache" / "figures"
-SHARED = ("figures/registry.py", "figures/style.py", "figures/render.py", "figures/params.py")
-LIBRARIES = ("numpy", "matplotlib")
+FIGURES = ROOT / "figures"
+ALWAYS = ("figures/registry.py", "figures/render.py")  # how every output becomes files
+FIGURE_CODE = ("figures/style.py",)  # the shared look of every figure
+LIBRARIES = {"figure": ("numpy", "matplotlib"), "snippet": ("numpy",)}
+SLOW = "FIGURES_TEST_SLOW"  # test only: seconds to pause inside every file write
 
 
 def sha256(data: bytes) -> str:
@@ -49,27 +63,109 @@ def _hash_files(paths) -> str:
     return digest.hexdigest()
 
 
-def common_inputs() -> dict[str, str]:
-    """What every output depends on besides its own code and parameters."""
-    rnncore = sorted((ROOT / "rnncore").rglob("*.py"))
-    return {
-        "rnncore": _hash_files(rnncore),
-        "shared": _hash_files([ROOT / name for name in SHARED]),
-        "libraries": ",".join(f"{name}=={metadata.version(name)}" for name in LIBRARIES),
-    }
+def _module_file(name: str) -> Path | None:
+    """The file of a module of the ``figures`` package, or None for anything else."""
+    if name != "figures" and not name.startswith("figures."):
+        return None
+    base = ROOT.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
-def fingerprint(output: Output, values: dict, common: dict[str, str], code_hashes: dict[Path, str]) -> str:
-    source = output.source
-    if source not in code_hashes:
-        code_hashes[source] = sha256(source.read_bytes())
-    facts = {
-        "name": output.name,
-        "params": {key: values[key] for key in output.reads},
-        "code": code_hashes[source],
-        **common,
-    }
-    return sha256(json.dumps(facts, sort_keys=True).encode())
+def _imports(path: Path) -> set[Path]:
+    """The ``figures`` modules that the module at ``path`` imports (static, from its AST)."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    found: set[Path] = set()
+    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                stem = ".".join(base + ([node.module] if node.module else []))
+            else:
+                stem = node.module or ""
+            names = [stem] + [f"{stem}.{alias.name}" for alias in node.names]
+        for name in names:
+            module = _module_file(name)
+            if module is not None and module != path:
+                found.add(module)
+    return found
+
+
+def code_closure(path: Path, cache: dict[Path, set[Path]]) -> set[Path]:
+    """``path`` and every ``figures`` module it imports, directly or not."""
+    seen: set[Path] = set()
+    todo = [path]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current not in cache:
+            cache[current] = _imports(current)
+        todo.extend(cache[current])
+    return seen
+
+
+def _code_hash(path: Path) -> str:
+    """A module's hash; for params.py without the SPEC table, which outputs see through
+    the keys they read (so adding a parameter rebuilds only what reads it)."""
+    data = path.read_bytes()
+    if path == FIGURES / "params.py":
+        tree = ast.parse(data)
+        tree.body = [
+            node for node in tree.body
+            if not (isinstance(node, (ast.Assign, ast.AnnAssign))
+                    and any(isinstance(t, ast.Name) and t.id == "SPEC"
+                            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])))
+        ]
+        data = ast.dump(tree).encode()
+    return sha256(data)
+
+
+class Inputs:
+    """What outputs depend on besides their parameters, hashed once per run."""
+
+    def __init__(self) -> None:
+        self.rnncore = _hash_files(sorted((ROOT / "rnncore").rglob("*.py")))
+        self._closures: dict[Path, set[Path]] = {}
+        self._hashes: dict[Path, str] = {}
+        self._versions: dict[str, str] = {}
+
+    def _hash(self, path: Path) -> str:
+        if path not in self._hashes:
+            self._hashes[path] = _code_hash(path)
+        return self._hashes[path]
+
+    def code_files(self, output: Output) -> list[Path]:
+        files = code_closure(output.source, self._closures)
+        shared = ALWAYS + (FIGURE_CODE if output.kind == "figure" else ())
+        for name in shared:
+            files |= code_closure(ROOT / name, self._closures)
+        return sorted(files)
+
+    def libraries(self, kind: str) -> str:
+        for name in LIBRARIES[kind]:
+            if name not in self._versions:
+                self._versions[name] = metadata.version(name)
+        return ",".join(f"{name}=={self._versions[name]}" for name in LIBRARIES[kind])
+
+    def fingerprint(self, output: Output, values: dict) -> str:
+        facts = {
+            "name": output.name,
+            "kind": output.kind,
+            "params": {key: [values[key], repr(SPEC[key])] for key in output.reads},
+            "code": {str(path.relative_to(ROOT)): self._hash(path) for path in self.code_files(output)},
+            "rnncore": self.rnncore,
+            "libraries": self.libraries(output.kind),
+        }
+        return sha256(json.dumps(facts, sort_keys=True).encode())
 
 
 def read_fingerprints() -> dict:
@@ -94,8 +190,17 @@ def is_fresh(output: Output, print_: str, recorded: dict) -> bool:
     return set(files) == set(output.files()) and all(file_hash(path) == files[path] for path in output.files())
 
 
+def _pause() -> None:
+    seconds = os.environ.get(SLOW)
+    if seconds:
+        time.sleep(float(seconds))
+
+
 def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` through a temporary file and a rename; skip equal bytes."""
+    """Write ``data`` to ``path`` through a temporary file and a rename; skip equal bytes.
+
+    The temporary file lives outside docs/ (in .cache/figures), so a build killed at
+    any moment leaves either the old or the new bytes, never a part of them."""
     try:
         if path.read_bytes() == data:
             return False
@@ -105,47 +210,103 @@ def write_atomic(path: Path, data: bytes) -> bool:
     SCRATCH.mkdir(parents=True, exist_ok=True)
     temporary = SCRATCH / f"{path.name}.{os.getpid()}.tmp"
     with open(temporary, "wb") as handle:
-        handle.write(data)
+        handle.write(data[: len(data) // 2])
+        _pause()  # test only: a kill here must leave the target untouched
+        handle.write(data[len(data) // 2:])
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        os.replace(temporary, path)
+    except OSError as error:  # .cache on another file system: rename within the target's folder
+        if error.errno != errno.EXDEV:
+            raise
+        local = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            local.write_bytes(data)
+            os.replace(local, path)
+        finally:
+            local.unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
     return True
 
 
-def _render(name: str, values: dict) -> tuple[str, dict[str, bytes], float]:
-    from figures.render import render
+def clean_scratch() -> None:
+    """Remove temporary files that a killed build left behind."""
+    for temporary in SCRATCH.glob("*.tmp"):
+        try:
+            pid = int(temporary.suffixes[-2].lstrip("."))
+            os.kill(pid, 0)
+        except (ValueError, IndexError, ProcessLookupError):
+            temporary.unlink(missing_ok=True)
+        except PermissionError:
+            pass
 
+
+def _render(name: str, values: dict) -> tuple[str, dict[str, bytes] | None, float, str]:
+    """Render one output (in a worker): its files, or the traceback of its failure."""
     started = time.perf_counter()
-    files = render(name, values)
-    return name, files, time.perf_counter() - started
+    try:
+        from figures.render import render
+
+        files, problem = render(name, values), ""
+    except Exception:  # the output's code failed: report it, keep building the others
+        files, problem = None, traceback.format_exc()
+    return name, files, time.perf_counter() - started, problem
+
+
+def _warm(names: list[str]) -> None:
+    """Import the render code (and matplotlib, when a figure is due) before workers fork,
+    so that each worker does not pay for the import again."""
+    if any(OUTPUTS[name].kind == "figure" for name in names):
+        import figures.style  # noqa: F401
+    import figures.render  # noqa: F401
 
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def build(names: list[str], values: dict, prints: dict[str, str], jobs: int) -> int:
-    recorded = read_fingerprints()
-    written = 0
+def _dump(recorded: dict) -> bytes:
+    return (json.dumps(recorded, indent=1, sort_keys=True) + "\n").encode()
 
-    def land(name: str, files: dict[str, bytes], seconds: float, done: int) -> None:
+
+def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict, jobs: int) -> tuple[int, list[str]]:
+    """Render ``names`` and write their files; return (files changed, outputs that failed)."""
+    written = 0
+    failed: list[str] = []
+    # Figures first: they take longest, so the workers stay busy to the end.
+    names = sorted(names, key=lambda name: OUTPUTS[name].kind != "figure")
+    width = max(len(name) for name in names)
+
+    def land(name: str, files: dict[str, bytes] | None, seconds: float, problem: str, done: int) -> None:
         nonlocal written
+        if files is None:
+            failed.append(name)
+            _log(f"[{done}/{len(names)}] {name:<{width}} {seconds:6.2f} s  FAILED\n{problem.rstrip()}")
+            return
         changed = sum(write_atomic(ROOT / path, data) for path, data in files.items())
         written += changed
         recorded[name] = {"fingerprint": prints[name], "files": {p: sha256(d) for p, d in sorted(files.items())}}
-        write_atomic(FINGERPRINTS, (json.dumps(recorded, indent=1, sort_keys=True) + "\n").encode())
+        write_atomic(FINGERPRINTS, _dump(recorded))
         note = f"{changed} file{'s' if changed != 1 else ''} changed" if changed else "unchanged"
-        _log(f"[{done}/{len(names)}] {name:<40} {seconds:6.2f} s  {note}")
+        _log(f"[{done}/{len(names)}] {name:<{width}} {seconds:6.2f} s  {note}")
 
-    if jobs <= 1 or len(names) <= 1:
+    jobs = max(1, min(jobs, len(names)))
+    _warm(names)
+    if jobs == 1:
         for done, name in enumerate(names, start=1):
             land(*_render(name, values), done)
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(names))) as pool:
-            futures = [pool.submit(_render, name, values) for name in names]
-            for done, future in enumerate(as_completed(futures), start=1):
-                land(*future.result(), done)
-    return written
+        return written, failed
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [pool.submit(_render, name, values) for name in names]
+        for done, future in enumerate(as_completed(futures), start=1):
+            land(*future.result(), done)
+    return written, failed
 
 
 def forget_removed(recorded: dict) -> None:
@@ -157,26 +318,60 @@ def forget_removed(recorded: dict) -> None:
         del recorded[name]
         _log(f"removed {name}")
     if gone:
-        write_atomic(FINGERPRINTS, (json.dumps(recorded, indent=1, sort_keys=True) + "\n").encode())
+        write_atomic(FINGERPRINTS, _dump(recorded))
+
+
+def _lock():
+    """One build at a time (say ``mkdocs serve`` and a terminal): the second waits."""
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    handle = open(SCRATCH / "build.lock", "w")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
+def describe_reads(output: Output) -> str:
+    """``network.*, statland.three_days``: whole tables collapse to ``table.*``."""
+    tables: dict[str, list[str]] = {}
+    for key in SPEC:
+        tables.setdefault(key.rpartition(".")[0], []).append(key)
+    shown: list[str] = []
+    for key in output.reads:
+        table = key.rpartition(".")[0]
+        if table and all(k in output.reads for k in tables[table]):
+            if f"{table}.*" not in shown:
+                shown.append(f"{table}.*")
+        else:
+            shown.append(key)
+    return ", ".join(shown) or "no parameters"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    keys = "\n".join(f"  {key:<24} {param.kind.allowed()}: {param.meaning}" for key, param in SPEC.items())
+    rows = []
+    for key, param in SPEC.items():
+        rows.append(f"  {key:<24} {param.kind.type_name}, {param.kind.range()}\n  {'':<24} {param.meaning}")
     parser = argparse.ArgumentParser(
         prog="python figures/build.py",
-        description="Render the guide's figures (light and dark SVG) and Markdown snippets into docs/.",
-        epilog=f"parameters of {PARAMS_FILE.relative_to(ROOT)}:\n{keys}",
+        description=(
+            "Render the guide's figures (light and dark SVG) and Markdown snippets into docs/.\n"
+            "Only outputs whose inputs changed are rebuilt: the parameters they read, their\n"
+            "code, rnncore, the shared figure code and the library versions "
+            "(recorded in figures/fingerprints.json)."
+        ),
+        epilog=f"parameters of {PARAMS_FILE.relative_to(ROOT)} (see also docs/parameters.md):\n" + "\n".join(rows),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true", help="exit 1 naming stale outputs; write nothing")
-    mode.add_argument("--list", action="store_true", help="list outputs with their inputs and state")
+    mode.add_argument("--check", action="store_true", help="exit 1 naming stale outputs, 0 when all are fresh; write nothing")
+    mode.add_argument("--list", action="store_true", help="list every output with what it reads and whether it is fresh")
     mode.add_argument("--force", action="store_true", help="rebuild even fresh outputs")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="limit to these outputs")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="parallel render processes (default: the number of cores, %(default)s)")
     parser.add_argument("--params", type=Path, default=PARAMS_FILE, help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs {args.jobs}: expected a whole number from 1 up")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,22 +385,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         unknown = [name for name in args.only if name not in OUTPUTS]
         if unknown:
-            print(f"error: no output named {', '.join(unknown)} (see --list)", file=sys.stderr)
+            hints = []
+            for name in unknown:
+                close = difflib.get_close_matches(name, OUTPUTS, n=1)
+                hints.append(f"{name} (did you mean {close[0]}?)" if close else name)
+            print(f"error: no output named {', '.join(hints)}; see --list", file=sys.stderr)
             return 2
         names = [name for name in names if name in args.only]
-    common = common_inputs()
-    code_hashes: dict[Path, str] = {}
-    prints = {name: fingerprint(OUTPUTS[name], values, common, code_hashes) for name in names}
-    recorded = read_fingerprints()
-    stale = [name for name in names if not is_fresh(OUTPUTS[name], prints[name], recorded)]
+    inputs = Inputs()
+    prints = {name: inputs.fingerprint(OUTPUTS[name], values) for name in names}
 
-    if args.list:
-        for name in names:
-            output = OUTPUTS[name]
-            state = "stale" if name in stale else "fresh"
-            print(f"{name:<40} {state:<6} {output.kind:<8} reads {', '.join(output.reads) or 'nothing'}")
-        return 0
-    if args.check:
+    if args.list or args.check:
+        recorded = read_fingerprints()
+        stale = [name for name in names if not is_fresh(OUTPUTS[name], prints[name], recorded)]
+        if args.list:
+            always = set().union(*(code_closure(ROOT / n, inputs._closures) for n in ALWAYS + FIGURE_CODE))
+            width = max(len(name) for name in names)
+            for name in names:
+                output = OUTPUTS[name]
+                state = "stale" if name in stale else "fresh"
+                code = [str(f.relative_to(ROOT)) for f in inputs.code_files(output) if f not in always]
+                print(f"{name:<{width}}  {state:<5}  {output.kind:<7}  reads {describe_reads(output)}; "
+                      f"code {', '.join(code)} + rnncore")
+            print(f"{len(stale)} of {len(names)} stale")
+            return 0
         removed = [name for name in recorded if name not in OUTPUTS] if not args.only else []
         if stale or removed:
             print(f"stale: {', '.join(stale + removed)}", file=sys.stderr)
@@ -215,13 +418,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
-    todo = names if args.force else stale
-    if not args.only:
-        forget_removed(recorded)
-    if not todo:
-        print(f"nothing to do: all {len(names)} outputs are fresh")
-        return 0
-    written = build(todo, values, prints, args.jobs)
+    with _lock():
+        clean_scratch()
+        recorded = read_fingerprints()
+        stale = [name for name in names if not is_fresh(OUTPUTS[name], prints[name], recorded)]
+        todo = names if args.force else stale
+        if not args.only:
+            forget_removed(recorded)
+        if not todo:
+            print(f"nothing to do: all {len(names)} outputs are fresh")
+            return 0
+        jobs = max(1, min(args.jobs, len(todo)))
+        _log(f"building {len(todo)} of {len(names)} outputs with {jobs} process{'es' if jobs > 1 else ''}")
+        written, failed = build(todo, values, prints, recorded, jobs)
+    if failed:
+        print(f"error: {len(failed)} output{'s' if len(failed) > 1 else ''} failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     print(f"built {len(todo)} of {len(names)} outputs, {written} files changed, "
           f"{time.perf_counter() - started:.2f} s")
     return 0

@@ -7,11 +7,13 @@ the value and what is allowed.
 from __future__ import annotations
 
 import difflib
+import json
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 PARAMS_FILE = Path(__file__).with_name("params.toml")
 
@@ -20,43 +22,110 @@ class ParamError(Exception):
     """A parameter file that cannot be used; ``str()`` is the one line to print."""
 
 
+def _bound(value: float) -> str:
+    return f"{value:g}"
+
+
 @dataclass(frozen=True)
 class Number:
+    """A finite real number from ``low`` to ``high`` (inclusive)."""
+
     low: float
     high: float
 
+    type_name = "number"
+
+    def range(self) -> str:
+        return f"{_bound(self.low)} to {_bound(self.high)}"
+
     def allowed(self) -> str:
-        return f"a number from {self.low:g} to {self.high:g}"
+        return f"a number from {self.range()}"
 
     def check(self, value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"expected {self.allowed()}"
+            return f"expected {self.allowed()}, not {_kind_of(value)}"
         if not math.isfinite(value):
-            return f"expected a finite number, {self.allowed()[2:]}"
+            return f"expected a finite number from {self.range()}"
         if not self.low <= value <= self.high:
             return f"out of range: expected {self.allowed()}"
         return None
 
 
 @dataclass(frozen=True)
+class Integer:
+    """A whole number from ``low`` to ``high`` (inclusive)."""
+
+    low: int
+    high: int
+
+    type_name = "integer"
+
+    def range(self) -> str:
+        return f"{self.low} to {self.high}"
+
+    def allowed(self) -> str:
+        return f"a whole number from {self.range()}"
+
+    def check(self, value: Any) -> str | None:
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"expected a finite whole number from {self.range()}"
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"expected {self.allowed()}, not {_kind_of(value)}"
+        if not self.low <= value <= self.high:
+            return f"out of range: expected {self.allowed()}"
+        return None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a few fixed strings."""
+
+    options: tuple[str, ...]
+
+    type_name = "choice"
+
+    def range(self) -> str:
+        return ", ".join(f'"{option}"' for option in self.options)
+
+    def allowed(self) -> str:
+        return f"one of {self.range()}"
+
+    def check(self, value: Any) -> str | None:
+        if not isinstance(value, str):
+            return f"expected {self.allowed()}, not {_kind_of(value)}"
+        if value not in self.options:
+            close = difflib.get_close_matches(value, self.options, n=1, cutoff=0.5)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            return f"expected {self.allowed()}{hint}"
+        return None
+
+
+@dataclass(frozen=True)
 class Sequence:
+    """A list of ``min_length`` to ``max_length`` numbers, each from ``low`` to ``high``."""
+
     low: float
     high: float
     min_length: int
     max_length: int
 
+    type_name = "list of numbers"
+
+    def range(self) -> str:
+        return f"{self.min_length} to {self.max_length} items, each {_bound(self.low)} to {_bound(self.high)}"
+
     def allowed(self) -> str:
         return (
             f"a list of {self.min_length} to {self.max_length} numbers, "
-            f"each from {self.low:g} to {self.high:g}"
+            f"each from {_bound(self.low)} to {_bound(self.high)}"
         )
 
     def check(self, value: Any) -> str | None:
         if not isinstance(value, list):
-            return f"expected {self.allowed()}"
+            return f"expected {self.allowed()}, not {_kind_of(value)}"
         if not self.min_length <= len(value) <= self.max_length:
             what = "empty" if not value else f"{len(value)} long"
-            return f"sequence is {what}: expected {self.allowed()}"
+            return f"the list is {what}: expected {self.allowed()}"
         element = Number(self.low, self.high)
         for position, item in enumerate(value, start=1):
             problem = element.check(item)
@@ -65,9 +134,12 @@ class Sequence:
         return None
 
 
+Kind = Union[Number, Integer, Choice, Sequence]
+
+
 @dataclass(frozen=True)
 class Param:
-    kind: Number | Sequence
+    kind: Kind
     meaning: str
 
 
@@ -89,33 +161,71 @@ SPEC: dict[str, Param] = {
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, float) and math.isnan(value):
-        return "nan"
-    if isinstance(value, float) and math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    if isinstance(value, str):
+    """A value as it would be written in TOML, shortened to stay on one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
         return repr(value)
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 60 else text[:57] + '..."'
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {_show(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        text = "[" + ", ".join(_show(item) for item in value) + "]"
+        return text if len(text) <= 80 else text[:76] + " ...]"
+    return str(value)
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string (write numbers without quotes)" if _looks_numeric(value) else "a string"
     if isinstance(value, dict):
         return "a table"
-    return repr(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return f"a {type(value).__name__}"  # dates and times
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"network": {"w1": 1.8}}`` → ``{"network.w1": 1.8}``; a table given for a
+    declared key stays a value (and is then reported as the wrong type)."""
     flat: dict[str, Any] = {}
     for key, value in table.items():
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{prefix}{key}."))
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and dotted not in SPEC:
+            flat.update(_flatten(value, f"{dotted}."))
         else:
-            flat[f"{prefix}{key}"] = value
+            flat[dotted] = value
     return flat
 
 
 def _suggest(key: str) -> str:
-    close = difflib.get_close_matches(key, SPEC, n=1, cutoff=0.6)
-    if not close:
+    """`` (did you mean network.w1?)`` for the closest declared key, or nothing."""
+    order = list(SPEC)
+    scored = [(difflib.SequenceMatcher(None, key, name).ratio(), -index, name) for index, name in enumerate(order)]
+    score, _, best = max(scored) if scored else (0.0, 0, "")
+    if score < 0.6:
         tail = key.rsplit(".", 1)[-1]
-        close = [name for name in SPEC if name.rsplit(".", 1)[-1] == tail]
-    return f" (did you mean {close[0]}?)" if close else ""
+        matches = [name for name in order if name.rsplit(".", 1)[-1] == tail]
+        best = matches[0] if matches else ""
+    return f" (did you mean {best}?)" if best else ""
 
 
 def _where(path: Path) -> str:
@@ -125,19 +235,41 @@ def _where(path: Path) -> str:
         return str(path)
 
 
+SYNTAX = re.compile(r"^(?P<what>.*?) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
+def _syntax_error(where: str, text: str, error: Exception) -> ParamError:
+    match = SYNTAX.match(str(error))
+    if not match:
+        return ParamError(f"{where}: TOML syntax error: {error}")
+    line = int(match["line"])
+    lines = text.splitlines()
+    source = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    shown = f": {source[:80]!r}" if source else ""
+    return ParamError(
+        f"{where}: TOML syntax error at line {line}, column {match['column']}: "
+        f"{match['what'].lower()}{shown}"
+    )
+
+
 def parse(data: bytes, path: Path = PARAMS_FILE) -> dict[str, Any]:
     """Validate the bytes of a parameter file; return ``{dotted key: value}``."""
     where = _where(path)
-    if not data.strip():
-        raise ParamError(f"{where}: the file is empty: expected the keys {', '.join(SPEC)}")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ParamError(f"{where}: byte {error.start + 1} is not UTF-8: save the file as UTF-8 text") from None
+        line = data[: error.start].count(b"\n") + 1
+        raise ParamError(
+            f"{where}: line {line}, byte {error.start + 1} (0x{data[error.start]:02x}) is not UTF-8: save the file as UTF-8 text"
+        ) from None
+    if not text.strip():
+        raise ParamError(f"{where}: the file is empty: expected the keys {', '.join(SPEC)}")
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ParamError(f"{where}: TOML syntax error: {error}") from None
+        raise _syntax_error(where, text, error) from None
+    if not table:
+        raise ParamError(f"{where}: the file has no keys (only comments): expected the keys {', '.join(SPEC)}")
     flat = _flatten(table)
     for key, value in flat.items():
         if key not in SPEC:

@@ -53,8 +53,18 @@ class Output:
         return [f"{SNIPPET_DIR}/{self.name}{self.suffix}"]
 
 
+class UndeclaredParameter(KeyError):
+    """An output read a parameter that its ``reads=`` does not declare."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class Params(Mapping[str, Any]):
-    """The parameter values an output declared; reading any other key is an error."""
+    """The parameter values an output declared; reading any other key is an error.
+
+    This is what makes the incremental build sound: an output's fingerprint covers
+    exactly the keys it declares, so it must not see any other."""
 
     def __init__(self, values: Mapping[str, Any], allowed: Iterable[str], owner: str):
         self._values = {key: values[key] for key in allowed}
@@ -62,8 +72,14 @@ class Params(Mapping[str, Any]):
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._values:
-            raise KeyError(f"output {self._owner!r} reads {key!r} without declaring it in reads=")
+            raise UndeclaredParameter(
+                f"output {self._owner!r} reads {key!r} without declaring it: "
+                f"add it to reads= of @figure/@snippet/@values({self._owner!r}, ...)"
+            )
         return self._values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key]  # an undeclared key is an error here too, never a silent default
 
     def __iter__(self):
         return iter(self._values)
@@ -76,10 +92,13 @@ OUTPUTS: dict[str, Output] = {}
 
 
 def expand(patterns: Iterable[str]) -> tuple[str, ...]:
-    """``"network.*"`` → every key of the ``network`` table, in declaration order."""
+    """``"network.*"`` → every key of the ``network`` table, in declaration order;
+    ``"*"`` → every key."""
     keys: list[str] = []
     for pattern in patterns:
-        if pattern.endswith(".*"):
+        if pattern == "*":
+            matched = list(SPEC)
+        elif pattern.endswith(".*"):
             matched = [key for key in SPEC if key.startswith(pattern[:-1])]
         else:
             matched = [pattern] if pattern in SPEC else []

@@ -1,23 +1,95 @@
 """Keep generated figures and snippets current while the site builds or serves.
 
-Before every build this runs ``python figures/build.py`` in a subprocess (so code
-edited during ``mkdocs serve`` takes effect) and, under ``mkdocs serve``, watches
-``figures/`` and ``rnncore/`` too. The build script writes only changed bytes,
-so a rebuild never triggers another.
+* ``on_pre_build`` runs ``python figures/build.py`` in a subprocess (so code edited
+  during ``mkdocs serve`` takes effect: hooks are not re-imported while serving).
+  The build writes only changed bytes, so a rebuild with nothing to do writes
+  nothing and cannot trigger another.
+* ``on_serve`` also watches ``figures/`` and ``rnncore/``, ignoring what builds
+  themselves write there (``figures/fingerprints.json``, ``__pycache__``,
+  temporary files), so a rebuild never triggers another.
+* Notebooks: mkdocs-jupyter caches executed notebooks keyed on the notebook file
+  only. Here that cache is also keyed on rnncore: when any ``rnncore/*.py``
+  changes, the cached notebooks are dropped and re-executed on the next build.
+* Reproducible sites: ``SOURCE_DATE_EPOCH`` (the build date MkDocs writes into
+  the sitemap) is pinned to the last commit's time unless it is already set.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
+WATCHED = ("figures", "rnncore")
+# What builds write under the watched folders: never a reason to rebuild.
+IGNORED_NAMES = {"fingerprints.json", "build.lock"}
+IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
+IGNORED_SUFFIXES = (".pyc", ".tmp", ".swp", "~")
+
+log = logging.getLogger("mkdocs.hooks.figures")
+builds = 0  # figure builds run by this process (the serve test reads the log line)
+
+
+def _commit_time() -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    stamp = result.stdout.strip()
+    return stamp if result.returncode == 0 and stamp.isdigit() else None
+
+
+def on_config(config):
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        stamp = _commit_time()
+        if stamp:
+            os.environ["SOURCE_DATE_EPOCH"] = stamp
+    return config
+
+
+def rnncore_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "rnncore").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def key_notebook_cache(config) -> None:
+    """Drop mkdocs-jupyter's cached notebooks when rnncore changed since they ran."""
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None or not plugin.config.get("cache", False):
+        return
+    cache = Path(plugin.config["cache_dir"])
+    if not cache.is_absolute():
+        cache = Path.cwd() / cache  # as the plugin resolves it
+    marker = cache / "rnncore.sha256"
+    current = rnncore_hash()
+    try:
+        if marker.read_text("utf-8").strip() == current:
+            return
+    except OSError:
+        pass
+    dropped = 0
+    for cached in cache.glob("*.json"):
+        cached.unlink(missing_ok=True)
+        dropped += 1
+    cache.mkdir(parents=True, exist_ok=True)
+    marker.write_text(current + "\n", "utf-8")
+    if dropped:
+        log.info("rnncore changed: %d cached notebook(s) will run again", dropped)
 
 
 def on_pre_build(config):
+    global builds
+    started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(ROOT / "figures" / "build.py")],
         cwd=ROOT,
@@ -26,11 +98,54 @@ def on_pre_build(config):
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     if result.returncode != 0:
-        message = (result.stderr.strip() or result.stdout.strip()).splitlines()
+        message = [line for line in (result.stderr.strip() or result.stdout.strip()).splitlines() if line]
         raise PluginError(f"figures/build.py failed: {message[-1] if message else result.returncode}")
+    builds += 1
+    log.info("figures: %s (%.2f s, build %d)", result.stdout.strip(), time.perf_counter() - started, builds)
+    key_notebook_cache(config)
+
+
+def ignored(path: str) -> bool:
+    parts = Path(path).parts
+    name = parts[-1] if parts else ""
+    return name in IGNORED_NAMES or name.endswith(IGNORED_SUFFIXES) or bool(IGNORED_PARTS.intersection(parts))
+
+
+def _watch_filtered(server, folder: Path) -> bool:
+    """Watch ``folder`` like ``server.watch`` but ignore what builds write there.
+
+    Uses the LiveReloadServer of MkDocs 1.6 (its observer and rebuild condition);
+    returns False when those are not there, and the caller falls back to
+    ``server.watch``."""
+    observer = getattr(server, "observer", None)
+    condition = getattr(server, "_rebuild_cond", None)
+    if observer is None or condition is None or not hasattr(server, "_want_rebuild"):
+        return False
+    import watchdog.events
+
+    def callback(event) -> None:
+        if event.is_directory:
+            return
+        paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
+        if all(not path or ignored(str(path)) for path in paths):
+            return
+        log.debug("figures: %s", event)
+        with condition:
+            server._want_rebuild = True
+            condition.notify_all()
+
+    handler = watchdog.events.FileSystemEventHandler()
+    handler.on_any_event = callback
+    observer.schedule(handler, str(folder), recursive=True)
+    return True
 
 
 def on_serve(server, config, builder):
-    for folder in ("figures", "rnncore"):
-        server.watch(str(ROOT / folder))
+    # The subprocesses (figure builds, notebook kernels) must not write bytecode
+    # next to the sources either.
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    for name in WATCHED:
+        folder = ROOT / name
+        if not _watch_filtered(server, folder):
+            server.watch(str(folder))
     return server
