@@ -296,3 +296,8 @@ def weights(params) -> "Weights":
     from rnncore.statquest import Weights
 
     return Weights(**{name: float(params[f"network.{name}"]) for name in ("w1", "b1", "w2", "w3", "b2")})
+
+
+def toml_value(value: Any) -> str:
+    """A parameter value written as TOML writes it (for the reference page and errors)."""
+    return _show(value)

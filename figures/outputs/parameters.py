@@ -1,0 +1,27 @@
+"""The Parameters reference page: every key of figures/params.toml with its type,
+range, current value and meaning, straight from ``figures/params.py`` SPEC."""
+from __future__ import annotations
+
+from ..params import SPEC, toml_value
+from ..registry import snippet
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+@snippet("parameters-table", reads=("*",))
+def parameters_table(params) -> str:
+    lines = []
+    table = None
+    for key, param in SPEC.items():
+        section, _, name = key.rpartition(".")
+        if section != table:
+            table = section
+            lines += ["", f"### `[{section}]`" if section else "### Top level", "",
+                      "| Key | Type | Allowed | Value now | Meaning |", "|---|---|---|---|---|"]
+        lines.append(
+            f"| `{key}` | {param.kind.type_name} | {_cell(param.kind.range())} "
+            f"| `{_cell(toml_value(params[key]))}` | {_cell(param.meaning)} |"
+        )
+    return "\n".join(lines).lstrip("\n") + "\n"
