@@ -98,9 +98,9 @@ def _imports(path: Path) -> set[Path]:
     return found
 
 
-def code_closure(path: Path, cache: dict[Path, set[Path]]) -> set[Path]:
-    """``path`` and every ``figures`` module it imports, directly or not."""
-    seen: set[Path] = set()
+def code_closure(path: Path, cache: dict[Path, set[Path]], exclude: frozenset[Path] = frozenset()) -> set[Path]:
+    """``path`` and every ``figures`` module it imports, directly or not (not following ``exclude``)."""
+    seen: set[Path] = set(exclude)
     todo = [path]
     while todo:
         current = todo.pop()
@@ -110,7 +110,7 @@ def code_closure(path: Path, cache: dict[Path, set[Path]]) -> set[Path]:
         if current not in cache:
             cache[current] = _imports(current)
         todo.extend(cache[current])
-    return seen
+    return seen - exclude
 
 
 def _code_hash(path: Path) -> str:
@@ -145,9 +145,10 @@ class Inputs:
 
     def code_files(self, output: Output) -> list[Path]:
         files = code_closure(output.source, self._closures)
-        shared = ALWAYS + (FIGURE_CODE if output.kind == "figure" else ())
-        for name in shared:
-            files |= code_closure(ROOT / name, self._closures)
+        # render.py imports the style only to draw figures: snippets do not depend on it
+        exclude = frozenset() if output.kind == "figure" else frozenset(ROOT / name for name in FIGURE_CODE)
+        for name in ALWAYS + (FIGURE_CODE if output.kind == "figure" else ()):
+            files |= code_closure(ROOT / name, self._closures, exclude)
         return sorted(files)
 
     def libraries(self, kind: str) -> str:

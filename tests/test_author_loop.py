@@ -1,0 +1,238 @@
+"""The author loop: incremental, exact rebuilds; fast no-op builds; interrupted
+builds repaired; byte-identical outputs."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT, run
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PROGRESS = re.compile(r"^\[\d+/\d+\] (\S+)", re.M)
+GENERATED = ("docs/figures", "docs/snippets")
+
+
+def rebuilt(result) -> set[str]:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return set(PROGRESS.findall(result.stderr))
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def snapshot(root) -> dict[str, bytes]:
+    files = {}
+    for folder in GENERATED:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                files[str(path.relative_to(root))] = path.read_bytes()
+    files["figures/fingerprints.json"] = (root / "figures" / "fingerprints.json").read_bytes()
+    return files
+
+
+def outputs_reading(key: str) -> set[str]:
+    import figures.outputs  # noqa: F401  (registers every output)
+    from figures.registry import OUTPUTS
+
+    return {name for name, output in OUTPUTS.items() if key in output.reads}
+
+
+def test_check_goes_stale_after_an_edit_and_fresh_after_a_build(python, repo_copy):
+    assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode == 0
+    edit(repo_copy / "figures" / "params.toml", "three_days = [1.0, 0.5, 0.5]", "three_days = [1.0, 0.5, 1.0]")
+    stale = run([python, "figures/build.py", "--check"], cwd=repo_copy)
+    assert stale.returncode == 1
+    named = set(stale.stderr.splitlines()[0].removeprefix("stale: ").split(", "))
+    assert named == outputs_reading("statland.three_days")
+    listing = run([python, "figures/build.py", "--list"], cwd=repo_copy)
+    assert re.search(r"^statland-unrolled-three-days\s+stale\s+figure\s+reads network\.\*, statland\.three_days",
+                     listing.stdout, re.M), listing.stdout
+    assert re.search(r"^statland-unrolled-low-low\s+fresh", listing.stdout, re.M)
+    assert run([python, "figures/build.py", "--jobs", "1"], cwd=repo_copy).returncode == 0
+    fresh = run([python, "figures/build.py", "--check"], cwd=repo_copy)
+    assert fresh.returncode == 0, fresh.stderr
+    assert "fresh" in fresh.stdout
+
+
+def test_one_key_rebuilds_exactly_the_outputs_that_read_it(python, repo_copy):
+    edit(repo_copy / "figures" / "params.toml", "three_days = [1.0, 0.5, 0.5]", "three_days = [1.0, 0.5, 1.0]")
+    names = rebuilt(run([python, "figures/build.py", "--jobs", "2"], cwd=repo_copy))
+    assert {"statland-unrolled-three-days", "statland-table", "statland-steps", "statland"} <= names
+    assert "statland-unrolled-low-low" not in names and "worked-examples-table" not in names
+    assert names == outputs_reading("statland.three_days")
+    svg = (repo_copy / "docs" / "figures" / "statland-unrolled-three-days-light.svg").read_bytes()
+    assert svg != (ROOT / "docs" / "figures" / "statland-unrolled-three-days-light.svg").read_bytes()
+    assert (repo_copy / "docs" / "figures" / "statland-unrolled-low-low-light.svg").read_bytes() == \
+        (ROOT / "docs" / "figures" / "statland-unrolled-low-low-light.svg").read_bytes()
+    assert rebuilt(run([python, "figures/build.py"], cwd=repo_copy)) == set()
+
+
+def test_each_kind_of_input_is_a_trigger(python, repo_copy):
+    import figures.outputs  # noqa: F401  (registers every output)
+    from figures.registry import OUTPUTS
+
+    build = [python, "figures/build.py", "--jobs", "2"]
+    statland = {name for name, output in OUTPUTS.items() if output.source.name == "statland.py"}
+    figures = {name for name, output in OUTPUTS.items() if output.kind == "figure"}
+    # the output's own code (a comment is a change too: the bytes are hashed)
+    (repo_copy / "figures" / "outputs" / "statland.py").open("a").write("\n# edited\n")
+    assert rebuilt(run(build, cwd=repo_copy)) == statland
+    # the shared style: every figure and no snippet
+    (repo_copy / "figures" / "style.py").open("a").write("\n# edited\n")
+    assert rebuilt(run(build, cwd=repo_copy)) == figures
+    # rnncore: everything
+    (repo_copy / "rnncore" / "exact.py").open("a").write("\n# edited\n")
+    assert rebuilt(run(build, cwd=repo_copy)) == set(OUTPUTS)
+    assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode == 0
+
+
+def test_adding_a_parameter_rebuilds_only_what_reads_it(python, repo_copy):
+    edit(repo_copy / "figures" / "params.py", "\nSPEC: dict[str, Param] = {\n",
+         '\nSPEC: dict[str, Param] = {\n    "demo.extra": Param(Number(0.0, 1.0), "a parameter added by a test"),\n')
+    (repo_copy / "figures" / "params.toml").open("a").write("\n[demo]\nextra = 0.5\n")
+    assert rebuilt(run([python, "figures/build.py"], cwd=repo_copy)) == {"parameters-table"}
+    table = (repo_copy / "docs" / "snippets" / "parameters-table.md").read_text()
+    assert "| `demo.extra` | number | 0 to 1 | `0.5` | a parameter added by a test |" in table
+
+
+def test_library_versions_are_part_of_the_fingerprint():
+    from figures import build
+    from figures.params import load
+    import figures.outputs  # noqa: F401  (registers every output)
+    from figures.registry import OUTPUTS
+
+    values = load()
+    figure = OUTPUTS["statland-unrolled-low-low"]
+    snippet_ = OUTPUTS["statland-table"]
+    inputs = build.Inputs()
+    before = (inputs.fingerprint(figure, values), inputs.fingerprint(snippet_, values))
+    inputs._versions["matplotlib"] = "0.0-test"
+    assert inputs.fingerprint(figure, values) != before[0]
+    assert inputs.fingerprint(snippet_, values) == before[1]  # snippets do not draw
+    inputs._versions["numpy"] = "0.0-test"
+    assert inputs.fingerprint(snippet_, values) != before[1]
+
+
+def test_a_no_op_build_never_imports_matplotlib(python):
+    script = (
+        "import runpy, sys\n"
+        "sys.argv = ['figures/build.py']\n"
+        "try:\n"
+        "    runpy.run_path('figures/build.py', run_name='__main__')\n"
+        "except SystemExit as done:\n"
+        "    assert done.code == 0, done.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'PIL', 'mkdocs')))\n"
+    )
+    result = run([python, "-c", script])
+    assert result.returncode == 0, result.stderr
+    assert "nothing to do" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    timed = run([python, "-X", "importtime", "figures/build.py", "--check"])
+    assert timed.returncode == 0
+    assert "matplotlib" not in timed.stderr
+
+
+def test_forced_builds_are_byte_identical(python, repo_copy):
+    first = run([python, "figures/build.py", "--force", "--jobs", "2"], cwd=repo_copy)
+    assert first.returncode == 0, first.stderr
+    once = snapshot(repo_copy)
+    assert run([python, "figures/build.py", "--force", "--jobs", "1"], cwd=repo_copy).returncode == 0
+    assert snapshot(repo_copy) == once
+    # and equal to what is committed, fingerprints included: `git status` stays clean
+    assert once == snapshot(ROOT)
+
+
+def _kill_midway(python, root, delay: float, jobs: str) -> None:
+    process = subprocess.Popen(
+        [python, "figures/build.py", "--force", "--jobs", jobs], cwd=root, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "FIGURES_TEST_SLOW": "0.05", "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_killed_build_leaves_no_half_written_file_and_the_next_build_repairs_it(python, repo_copy, jobs):
+    params = repo_copy / "figures" / "params.toml"
+    before = snapshot(repo_copy)
+    edit(params, "w2 = -0.5", "w2 = -0.25")
+    rng = random.Random(6)
+    for attempt in range(4):
+        _kill_midway(python, repo_copy, rng.uniform(0.3, 1.5), jobs)
+        killed = snapshot(repo_copy)
+        assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode in (0, 1)
+        repaired = run([python, "figures/build.py", "--jobs", jobs], cwd=repo_copy)
+        assert repaired.returncode == 0, repaired.stderr
+        after = snapshot(repo_copy)
+        assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode == 0
+        for path, data in killed.items():
+            if path == "figures/fingerprints.json":
+                json.loads(data)  # whole, parseable
+                continue
+            assert data in (before.get(path), after.get(path)), f"{path} was left half-written (attempt {attempt})"
+        assert set(killed) <= set(before) | set(after)
+        # go back to the original parameters for the next round: everything changes again
+        params.write_text(params.read_text().replace("w2 = -0.25", "w2 = -0.5"))
+        assert run([python, "figures/build.py"], cwd=repo_copy).returncode == 0
+        assert snapshot(repo_copy) == before
+        edit(params, "w2 = -0.5", "w2 = -0.25")
+    assert not list((repo_copy / ".cache" / "figures").glob("*.tmp"))
+
+
+def test_a_failing_output_is_reported_and_the_others_still_land(python, repo_copy):
+    (repo_copy / "figures" / "outputs" / "zz_broken.py").write_text(
+        "from ..registry import snippet\n\n@snippet('zz-broken')\ndef broken(params):\n    return 1 / 0\n"
+    )
+    edit(repo_copy / "figures" / "params.toml", "w2 = -0.5", "w2 = -0.25")
+    result = run([python, "figures/build.py", "--jobs", "2"], cwd=repo_copy)
+    assert result.returncode == 1
+    assert "ZeroDivisionError" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "error: 1 output failed: zz-broken"
+    check = run([python, "figures/build.py", "--check"], cwd=repo_copy)
+    assert check.stderr.splitlines()[0] == "stale: zz-broken"
+
+
+def test_unknown_only_name_is_one_line(python):
+    result = run([python, "figures/build.py", "--only", "statland-tabel"])
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: no output named statland-tabel (did you mean statland-table?); see --list"
+
+
+def test_help_lists_every_parameter(python):
+    from figures.params import SPEC
+
+    result = run([python, "figures/build.py", "--help"])
+    assert result.returncode == 0
+    for option in ("--list", "--only", "--check", "--force", "--jobs"):
+        assert option in result.stdout
+    for key, param in SPEC.items():
+        assert key in result.stdout and param.meaning in result.stdout
+
+
+def test_two_clean_site_builds_are_byte_identical(python, repo_copy):
+    sites = []
+    for attempt in range(2):
+        site = repo_copy.parent / f"site{attempt}"
+        result = run([python, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir", str(site)], cwd=repo_copy)
+        assert result.returncode == 0, result.stderr
+        sites.append({p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()})
+        subprocess.run(["rm", "-rf", str(repo_copy / ".cache")], check=True)
+        time.sleep(1.1)  # a different second on the clock
+    assert sites[0].keys() == sites[1].keys()
+    different = [str(path) for path in sites[0] if sites[0][path] != sites[1][path]]
+    assert not different, different
