@@ -6,7 +6,10 @@
   nothing and cannot trigger another.
 * ``on_serve`` also watches ``figures/`` and ``rnncore/``, ignoring what builds
   themselves write there (``figures/fingerprints.json``, ``__pycache__``,
-  temporary files), so a rebuild never triggers another.
+  temporary files), and replaces MkDocs' watch of ``docs/`` by one that ignores
+  the generated files the figure build has just written (their bytes are those
+  recorded in ``figures/fingerprints.json``). So an edit causes exactly one
+  rebuild, and a rebuild never triggers another.
 * Notebooks: mkdocs-jupyter caches executed notebooks keyed on the notebook file
   only. Here that cache is also keyed on rnncore: when any ``rnncore/*.py``
   changes, the cached notebooks are dropped and re-executed on the next build.
@@ -16,10 +19,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -32,8 +37,13 @@ IGNORED_NAMES = {"fingerprints.json", "build.lock"}
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 IGNORED_SUFFIXES = (".pyc", ".tmp", ".swp", "~")
 
+GENERATED = (("docs", "figures"), ("docs", "snippets"))
+FINGERPRINTS = ROOT / "figures" / "fingerprints.json"
+
 log = logging.getLogger("mkdocs.hooks.figures")
 builds = 0  # figure builds run by this process (the serve test reads the log line)
+_idle = threading.Event()  # set while no figure build runs
+_idle.set()
 
 
 def _commit_time() -> str | None:
@@ -90,13 +100,17 @@ def key_notebook_cache(config) -> None:
 def on_pre_build(config):
     global builds
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "figures" / "build.py")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-    )
+    _idle.clear()
+    try:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "figures" / "build.py")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+    finally:
+        _idle.set()
     if result.returncode != 0:
         message = [line for line in (result.stderr.strip() or result.stdout.strip()).splitlines() if line]
         raise PluginError(f"figures/build.py failed: {message[-1] if message else result.returncode}")
@@ -111,7 +125,31 @@ def ignored(path: str) -> bool:
     return name in IGNORED_NAMES or name.endswith(IGNORED_SUFFIXES) or bool(IGNORED_PARTS.intersection(parts))
 
 
-def _watch_filtered(server, folder: Path) -> bool:
+def generated_by_build(path: str) -> bool:
+    """Is ``path`` a generated file (docs/figures, docs/snippets) whose bytes are the
+    ones the figure build recorded, or one it removed? Then the build wrote it, and
+    the page that build served already shows it."""
+    try:
+        relative = Path(path).resolve().relative_to(ROOT)
+    except ValueError:
+        return False
+    if relative.parts[:2] not in GENERATED:
+        return False
+    _idle.wait(timeout=300)  # a build writes a file first and records it just after
+    try:
+        recorded = json.loads(FINGERPRINTS.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = {name: digest for entry in recorded.values() for name, digest in entry.get("files", {}).items()}
+    key = relative.as_posix()
+    try:
+        data = (ROOT / relative).read_bytes()
+    except OSError:
+        return key not in files
+    return files.get(key) == hashlib.sha256(data).hexdigest()
+
+
+def _watch_filtered(server, folder: Path, skip=ignored) -> bool:
     """Watch ``folder`` like ``server.watch`` but ignore what builds write there.
 
     Uses the LiveReloadServer of MkDocs 1.6 (its observer and rebuild condition);
@@ -127,7 +165,7 @@ def _watch_filtered(server, folder: Path) -> bool:
         if event.is_directory:
             return
         paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
-        if all(not path or ignored(str(path)) for path in paths):
+        if all(not path or skip(str(path)) for path in paths):
             return
         log.debug("figures: %s", event)
         with condition:
@@ -148,4 +186,8 @@ def on_serve(server, config, builder):
         folder = ROOT / name
         if not _watch_filtered(server, folder):
             server.watch(str(folder))
+    docs = str(config.docs_dir)
+    if docs in getattr(server, "_watched_paths", {}):
+        if _watch_filtered(server, Path(docs), lambda path: ignored(path) or generated_by_build(path)):
+            server.unwatch(docs)
     return server
