@@ -33,5 +33,8 @@ figures: setup ## regenerate stale figures and snippets
 check: setup ## are the generated outputs current?
 	$(BIN)/python figures/build.py --check
 
+bench: setup ## time the author loop (no-op, one-parameter and full builds, serve reload, site build)
+	$(BIN)/python benchmarks/author_loop.py
+
 clean:
 	rm -rf site .cache

@@ -224,15 +224,25 @@ def test_help_lists_every_parameter(python):
         assert key in result.stdout and param.meaning in result.stdout
 
 
-def test_two_clean_site_builds_are_byte_identical(python, repo_copy):
+def test_two_clean_site_builds_are_byte_identical_and_notebooks_rerun_when_rnncore_changes(python, repo_copy):
     sites = []
     for attempt in range(2):
+        subprocess.run(["rm", "-rf", str(repo_copy / ".cache")], check=True)
         site = repo_copy.parent / f"site{attempt}"
-        result = run([python, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir", str(site)], cwd=repo_copy)
+        result = run([python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=repo_copy)
         assert result.returncode == 0, result.stderr
         sites.append({p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()})
-        subprocess.run(["rm", "-rf", str(repo_copy / ".cache")], check=True)
         time.sleep(1.1)  # a different second on the clock
     assert sites[0].keys() == sites[1].keys()
     different = [str(path) for path in sites[0] if sites[0][path] != sites[1][path]]
     assert not different, different
+    # The executed notebook is cached, and the cache is dropped when rnncore changes.
+    (repo_copy / "rnncore" / "exact.py").open("a").write("\n# edited\n")
+    again = run([python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(repo_copy.parent / "site2")],
+                cwd=repo_copy)
+    assert again.returncode == 0, again.stderr
+    assert "rnncore changed: 1 cached notebook(s) will run again" in again.stderr
+    assert "Cache miss" in again.stderr and "Cache hit" not in again.stderr
+    unchanged = run([python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(repo_copy.parent / "site3")],
+                    cwd=repo_copy)
+    assert "Cache hit" in unchanged.stderr and "Cache miss" not in unchanged.stderr
