@@ -105,7 +105,8 @@ def test_adding_a_parameter_rebuilds_only_what_reads_it(python, repo_copy):
     (repo_copy / "figures" / "params.toml").open("a").write("\n[demo]\nextra = 0.5\n")
     assert rebuilt(run([python, "figures/build.py"], cwd=repo_copy)) == {"parameters-table"}
     table = (repo_copy / "docs" / "snippets" / "parameters-table.md").read_text()
-    assert "| `demo.extra` | number | 0 to 1 | `0.5` | a parameter added by a test |" in table
+    assert "### `[demo]`" in table
+    assert '| <code style="white-space: nowrap">extra</code> | number | 0 to 1 | `0.5` | a parameter added by a test |' in table
 
 
 def test_library_versions_are_part_of_the_fingerprint():

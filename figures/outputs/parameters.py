@@ -12,16 +12,18 @@ def _cell(text: str) -> str:
 
 @snippet("parameters-table", reads=("*",))
 def parameters_table(params) -> str:
-    lines = []
+    lines: list[str] = []
     table = None
     for key, param in SPEC.items():
         section, _, name = key.rpartition(".")
         if section != table:
             table = section
-            lines += ["", f"### `[{section}]`" if section else "### Top level", "",
-                      "| Key | Type | Allowed | Value now | Meaning |", "|---|---|---|---|---|"]
+            lines += ["", f"### `[{section}]`" if section else "### Top level", ""]
+            if section:
+                lines += [f"Written `{section}.NAME` in an output's `reads=`.", ""]
+            lines += ["| Key | Type | Allowed | Value now | Meaning |", "|---|---|---|---|---|"]
         lines.append(
-            f"| `{key}` | {param.kind.type_name} | {_cell(param.kind.range())} "
-            f"| `{_cell(toml_value(params[key]))}` | {_cell(param.meaning)} |"
+            f'| <code style="white-space: nowrap">{name}</code> | {param.kind.type_name} '
+            f"| {_cell(param.kind.range())} | `{_cell(toml_value(params[key]))}` | {_cell(param.meaning)} |"
         )
     return "\n".join(lines).lstrip("\n") + "\n"
