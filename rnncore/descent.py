@@ -161,3 +161,57 @@ def train_statquest(inputs, targets, start: dict[str, float], *, learning_rate: 
     objective = statquest_objective(inputs, targets, train=train, fixed=start)
     return descend(objective, [start[name] for name in train], learning_rate=learning_rate,
                    max_steps=max_steps, names=train, target_loss=target_loss, tolerance=tolerance)
+
+
+# --- the echo task of the exploding and vanishing chapters -------------------------
+
+ECHO_OPTIMUM = {"w1": 2.0, "b1": 0.0, "w2": 1.0, "w3": 0.5, "b2": 0.0}
+
+
+def echo_task(first_days: Sequence[float], days: int) -> tuple[list[list[float]], list[float]]:
+    """Sequences that start with one price and stay Low (0) for ``days − 1`` days; the
+    target is the first day's price, so the network has to carry it to the end."""
+    if isinstance(days, bool) or int(days) != days or days < 2:
+        raise ValueError(f"days must be a whole number ≥ 2, got {days!r}")
+    firsts = [float(v) for v in first_days]
+    if not firsts:
+        raise ValueError("give at least one first-day price")
+    return [[v] + [0.0] * (int(days) - 1) for v in firsts], firsts
+
+
+def echo_run(first_days: Sequence[float], days: int, w2: float, *, learning_rate: float, max_steps: int) -> Run:
+    """Gradient descent on all five parameters, from the StatQuest weights with ``w2`` replaced."""
+    from .statquest import STATQUEST
+
+    inputs, targets = echo_task(first_days, days)
+    start = {**STATQUEST.as_dict(), "w2": float(w2)}
+    return train_statquest(inputs, targets, start, learning_rate=learning_rate, max_steps=int(max_steps))
+
+
+def echo_optimum_ssr(first_days: Sequence[float], days: int):
+    """The SSR at :data:`ECHO_OPTIMUM` (w2 = 1, w1 × w3 = 1), exactly: 0."""
+    inputs, targets = echo_task(first_days, days)
+    return sg.ssr(ECHO_OPTIMUM, inputs, targets, exact=True)
+
+
+def mean_predictor_ssr(first_days: Sequence[float]) -> float:
+    """The SSR of the best constant prediction (the mean target): a network without memory."""
+    values = np.array([float(v) for v in first_days])
+    return float(np.sum((values - values.mean()) ** 2))
+
+
+def summary(run: Run) -> dict[str, float | int | str]:
+    """Numbers a page cites about a run."""
+    sizes = run.step_sizes
+    return {
+        "stop": run.stop,
+        "steps": run.steps_taken,
+        "first_loss": float(run.losses[0]),
+        "last_loss": float(run.losses[-1]),
+        "first_step": float(sizes[0]) if sizes.size else 0.0,
+        "largest_step": float(sizes.max()) if sizes.size else 0.0,
+        "last_step": float(sizes[-1]) if sizes.size else 0.0,
+        "w2_start": float(run.parameter("w2")[0]) if "w2" in run.names else float("nan"),
+        "w2_after_first": float(run.parameter("w2")[1]) if "w2" in run.names and len(run.iterations) > 1 else float("nan"),
+        "w2_final": float(run.final["w2"]) if "w2" in run.names else float("nan"),
+    }

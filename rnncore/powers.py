@@ -168,3 +168,30 @@ def product_text(base: Real, exponent: int, *, symbol: str = "Input₁") -> str:
     factor = p.expression()[: -len(superscript(exponent))] if exponent else p.expression()
     factors = f" {TIMES} ".join([symbol] + [factor] * exponent)
     return f"{factors} = {symbol} {TIMES} {p.expression()} = {symbol} {TIMES} {p.exact_text()}"
+
+
+def input_shares(w2: Real, steps: int) -> list[Fraction]:
+    """Share of input t (t = 1..T) in Σ_t w2^(T−t) when every input is equal: how much
+    of the last copy's sum each day contributes, exactly (|w2| > 0, T ≤ 2,000)."""
+    b = abs(_base(w2))
+    if b == 0:
+        raise ValueError("w2 = 0 passes nothing on: only the last input counts")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 2000:
+        raise ValueError(f"steps must be a whole number from 1 to 2,000, got {steps!r}")
+    factors = [b ** (steps - t) for t in range(1, steps + 1)]
+    total = sum(factors)
+    return [f / total for f in factors]
+
+
+def float_overflow_exponent(w2: Real) -> int | None:
+    """The smallest T with |w2|^T beyond the largest float (None if |w2| ≤ 1)."""
+    b = abs(_base(w2))
+    if b <= 1:
+        return None
+    step = _log10(b)
+    T = int(Decimal(FLOAT_LOG10_MAX) / step)
+    while power(b, T).in_float_range:
+        T += 1
+    while T > 1 and not power(b, T - 1).in_float_range:
+        T -= 1
+    return T
