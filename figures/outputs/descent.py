@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+import numpy as np
+
 from rnncore import descent
 from rnncore import statquest_gradients as sg
 from rnncore.exact import power_of_ten, scientific_rounded, show
@@ -81,6 +83,15 @@ def descent_values(params) -> dict[str, str]:
     return result
 
 
+def _tick(value: float) -> str:
+    from rnncore.exact import MINUS, superscript
+
+    if value in (0.0, 1.0, -1.0):
+        return show(value)
+    exponent = int(round(np.log10(abs(value))))
+    return f"{MINUS if value < 0 else ''}10{superscript(exponent)}"
+
+
 def _trace_panels(fig, run, theme, color, *, optimum_w2=None, plateau=None, extra=None):
     import numpy as np
 
@@ -92,8 +103,8 @@ def _trace_panels(fig, run, theme, color, *, optimum_w2=None, plateau=None, extr
                      label=f"η = {extra.learning_rate:g}")
     if plateau is not None:
         axes[0].axhline(plateau, color=theme.green, lw=1, ls=":")
-        axes[0].annotate("best constant prediction", (it[-1], plateau), xytext=(0, 4), textcoords="offset points",
-                         ha="right", va="bottom", color=theme.green, fontsize=9)
+        axes[0].annotate("best constant\nprediction", (0, plateau), xytext=(2, 4), textcoords="offset points",
+                         ha="left", va="bottom", color=theme.green, fontsize=9)
     axes[0].set_yscale("log")
     axes[0].set_title("loss (SSR)")
     axes[0].set_xlabel("iteration")
@@ -114,17 +125,23 @@ def _trace_panels(fig, run, theme, color, *, optimum_w2=None, plateau=None, extr
                          textcoords="offset points", ha="right", va="top", color=theme.green, fontsize=9)
     if np.max(np.abs(w2)) > 1e3:
         axes[2].set_yscale("symlog", linthresh=1)
+        decades = int(np.ceil(np.log10(np.max(np.abs(w2)))))
+        every = max(1, decades // 3)
+        ticks = sorted({0.0, *(-(10.0 ** k) for k in range(every, decades + 1, every))})
+        axes[2].set_yticks(ticks, [_tick(v) for v in ticks])
     axes[2].set_title("w2")
     axes[2].set_xlabel("iteration")
     for ax in axes:
         ax.grid(True, lw=0.6)
-        ax.set_xscale("symlog", linthresh=10) if len(run.iterations) > 50 else None
+        if len(run.iterations) > 50:
+            ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(left=0)
     if extra is not None:
         axes[0].legend(loc="center right", fontsize=9)
     return axes
 
 
-@figure("descent-exploding", reads=READS, size=(10.0, 3.8))
+@figure("descent-exploding", reads=READS, size=(10.0, 4.2))
 def descent_exploding(fig, params, theme) -> Text:
     r = runs(params)
     run, tiny = r["exploding"], r["tiny"]
@@ -146,7 +163,7 @@ def descent_exploding(fig, params, theme) -> Text:
                  f"it still overshoots."))
 
 
-@figure("descent-vanishing", reads=READS, size=(10.0, 3.8))
+@figure("descent-vanishing", reads=READS, size=(10.0, 4.2))
 def descent_vanishing(fig, params, theme) -> Text:
     run = runs(params)["vanishing"]
     s = descent.summary(run)
@@ -204,7 +221,7 @@ def _exact_ssr() -> str:
 
 # --- the BPTT computation graph ------------------------------------------------------
 
-@figure("bptt-graph", size=(9.0, 3.6))
+@figure("bptt-graph", size=(9.0, 3.4))
 def bptt_graph(fig, params, theme) -> Text:
     from matplotlib.patches import FancyBboxPatch
 
@@ -225,15 +242,15 @@ def bptt_graph(fig, params, theme) -> Text:
                     arrowprops=dict(arrowstyle="-|>", color=theme.ink, lw=1.4))
         ax.annotate("", xy=(a + 0.48, 0.25), xytext=(b - 0.48, 0.25),
                     arrowprops=dict(arrowstyle="-|>", color=theme.warm, lw=1.4, ls="--"))
-        ax.text((a + b) / 2, 0.62, rf"$\frac{{\partial h_{i}}}{{\partial h_{i - 1}}} = \mathrm{{diag}}(\varphi'(z_{i}))\,W_{{hh}}$",
-                ha="center", va="bottom", fontsize=10.5, color=theme.warm)
+        ax.text((a + b) / 2, 0.62, rf"$\dfrac{{\partial h_{i}}}{{\partial h_{i - 1}}} = \mathrm{{diag}}(\varphi'(z_{i}))\,W_{{hh}}$",
+                ha="center", va="bottom", fontsize=12, color=theme.warm)
     ax.text(xs[3] + 0.8, 0, r"$\ell_3$", ha="left", va="center", fontsize=14, color=theme.ink)
     ax.annotate("", xy=(xs[3] + 0.75, 0), xytext=(xs[3] + 0.48, 0), arrowprops=dict(arrowstyle="-|>", color=theme.ink))
-    ax.text(3.9, 1.75, r"$\frac{\partial h_3}{\partial h_0} = \frac{\partial h_3}{\partial h_2}\,"
-            r"\frac{\partial h_2}{\partial h_1}\,\frac{\partial h_1}{\partial h_0}$",
-            ha="center", va="center", fontsize=13, color=theme.ink)
+    ax.text(3.9, 1.9, r"$\dfrac{\partial h_3}{\partial h_0} = \dfrac{\partial h_3}{\partial h_2}\,"
+            r"\dfrac{\partial h_2}{\partial h_1}\,\dfrac{\partial h_1}{\partial h_0}$",
+            ha="center", va="center", fontsize=15, color=theme.ink)
     ax.set_xlim(-0.7, 9.0)
-    ax.set_ylim(-1.8, 2.2)
+    ax.set_ylim(-1.75, 2.45)
     return Text(
         alt=("Computation graph of three recurrent steps: states h0, h1, h2, h3 in a row, each h_i fed by input "
              "x_i through W_hx and by the previous state. Dashed orange arrows run backwards between the states, "

@@ -1,12 +1,20 @@
 """Powers of w2: 2⁴, 2⁵⁰, 0.5⁵⁰, 10^(10⁶), and each input's share of a 50-step unroll."""
 from __future__ import annotations
 
-from rnncore.exact import grouped, scientific_rounded, superscript
+from decimal import Decimal
+
+from rnncore.exact import grouped, scientific_rounded, show, superscript
 from rnncore.powers import float_overflow_exponent, input_shares, power, powers_log10
 
 from ..registry import Text, figure, values
 
 BASES = (2, 1, 0.5)
+
+
+def share_text(value) -> str:
+    """0.5 stays 0.5; tiny shares get a power of ten."""
+    number = float(value)
+    return show(Decimal(f"{number:.3g}")) if number >= 1e-3 else scientific_rounded(number, 3)
 UNROLLS = 50
 
 
@@ -27,11 +35,11 @@ def powers_values(params) -> dict[str, str]:
         "powers.overflow_two": grouped(float_overflow_exponent(2)),
         "powers.overflow_ten": grouped(float_overflow_exponent(10)),
         "powers.unrolls": str(UNROLLS),
-        "powers.share_first_two": scientific_rounded(shares[2][0], 3),
-        "powers.share_first_one": scientific_rounded(shares[1][0], 3),
-        "powers.share_first_half": scientific_rounded(shares[0.5][0], 3),
-        "powers.share_last_two": scientific_rounded(shares[2][-1], 3),
-        "powers.share_last_half": scientific_rounded(shares[0.5][-1], 3),
+        "powers.share_first_two": share_text(shares[2][0]),
+        "powers.share_first_one": share_text(shares[1][0]),
+        "powers.share_first_half": share_text(shares[0.5][0]),
+        "powers.share_last_two": share_text(shares[2][-1]),
+        "powers.share_last_half": share_text(shares[0.5][-1]),
     }
 
 
@@ -91,14 +99,14 @@ def input_shares_figure(fig, params, theme) -> Text:
     ax.grid(True, lw=0.6, which="major")
     ax.set_xlim(0, UNROLLS + 1)
     ax.legend(loc="lower right")
-    ax.annotate(f"day 1: {scientific_rounded(firsts[0.5], 3)}", (1, float(firsts[0.5])), xytext=(8, 0),
+    ax.annotate(f"day 1: {share_text(firsts[0.5])}", (1, float(firsts[0.5])), xytext=(8, 0),
                 textcoords="offset points", va="center", color=colors[0.5], fontsize=10)
-    ax.annotate(f"day 1: {scientific_rounded(firsts[2], 3)}", (1, float(firsts[2])), xytext=(8, -10),
+    ax.annotate(f"day 1: {share_text(firsts[2])}", (1, float(firsts[2])), xytext=(10, -14),
                 textcoords="offset points", va="top", color=colors[2], fontsize=10)
     return Text(
         alt=(f"Log-scale chart of each day's share of the last copy's sum when {UNROLLS} equal inputs are "
-             f"unrolled. With w2 = 2 day 1 has the largest share, {scientific_rounded(firsts[2], 3)}, and each "
-             f"later day half as much; with w2 = 1 every day has {scientific_rounded(firsts[1], 3)}; with "
-             f"w2 = 0.5 day 1 has {scientific_rounded(firsts[0.5], 3)} and day {UNROLLS} has about a half."),
+             f"unrolled. With w2 = 2 day 1 has the largest share, {share_text(firsts[2])}, and each "
+             f"later day half as much; with w2 = 1 every day has {share_text(firsts[1])}; with "
+             f"w2 = 0.5 day 1 has {share_text(firsts[0.5])} and day {UNROLLS} has about a half."),
         caption=("With w2 = 2 the oldest day drowns out the rest; with w2 = 0.5 the oldest day is a "
                  "rounding error and only the last few days count; with w2 = 1 every day counts the same."))
