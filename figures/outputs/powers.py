@@ -78,8 +78,8 @@ def powers_log(fig, params, theme) -> Text:
              f"The w2 = 2 line rises through 2⁴ = {two4.exact_text()} and 2⁵⁰ = {two50.exact_text()}; the w2 = 1 "
              f"line stays at 1; the w2 = 0.5 line falls to 0.5⁵⁰ = {half50.exact_text()}, about "
              f"{half50.scientific()}."),
-        caption=("On a log axis a power is a straight line: w2 = 2 climbs fifteen powers of ten in 50 steps, "
-                 "w2 = 0.5 falls by as many, and only w2 = 1 keeps the first input at its size."))
+        caption=(f"On a log axis a power is a straight line: w2 = 2 climbs more than {int(two50.log10)} powers of "
+                 f"ten in 50 steps, w2 = 0.5 falls by as many, and only w2 = 1 keeps the first input at its size."))
 
 
 @figure("input-shares", size=(8.0, 4.4))
@@ -101,8 +101,8 @@ def input_shares_figure(fig, params, theme) -> Text:
     ax.legend(loc="lower right")
     ax.annotate(f"day 1: {share_text(firsts[0.5])}", (1, float(firsts[0.5])), xytext=(8, 0),
                 textcoords="offset points", va="center", color=colors[0.5], fontsize=10)
-    ax.annotate(f"day 1: {share_text(firsts[2])}", (1, float(firsts[2])), xytext=(10, -14),
-                textcoords="offset points", va="top", color=colors[2], fontsize=10)
+    ax.annotate(f"day 1: {share_text(firsts[2])}", (1, float(firsts[2])), xytext=(12, 4),
+                textcoords="offset points", va="bottom", color=colors[2], fontsize=10)
     return Text(
         alt=(f"Log-scale chart of each day's share of the last copy's sum when {UNROLLS} equal inputs are "
              f"unrolled. With w2 = 2 day 1 has the largest share, {share_text(firsts[2])}, and each "
