@@ -98,7 +98,7 @@ def input_shares_figure(fig, params, theme) -> Text:
     ax.set_title(f"Who is heard at day {UNROLLS}?")
     ax.grid(True, lw=0.6, which="major")
     ax.set_xlim(0, UNROLLS + 1)
-    ax.legend(loc="lower right")
+    ax.legend(loc="center right")
     ax.annotate(f"day 1: {share_text(firsts[0.5])}", (1, float(firsts[0.5])), xytext=(8, 0),
                 textcoords="offset points", va="center", color=colors[0.5], fontsize=10)
     ax.annotate(f"day 1: {share_text(firsts[2])}", (1, float(firsts[2])), xytext=(12, 4),
