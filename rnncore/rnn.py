@@ -362,3 +362,108 @@ largest_singular_value = spectral_norm
 def spectral_radius(matrix: np.ndarray) -> float:
     """max |eigenvalue|."""
     return float(np.max(np.abs(np.linalg.eigvals(matrix))))
+
+
+# --- studies the guide draws ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class JacobianStudy:
+    """Measured ‖∂h_T/∂h_k‖ of an ensemble of random networks with a common λ."""
+
+    activation: str
+    gamma: float
+    lam: float
+    distance: np.ndarray   # T − k = 0..T
+    norms: np.ndarray      # (networks, T + 1)
+    bound: np.ndarray      # (γλ)^(T−k)
+
+    @property
+    def median(self) -> np.ndarray:
+        return np.median(self.norms, axis=0)
+
+    @property
+    def largest_ratio(self) -> float:
+        """max over networks and distances T − k ≥ 1 of measured / bound (≤ 1 when the bound holds)."""
+        return float(np.max(self.norms[:, 1:] / self.bound[1:]))
+
+
+def jacobian_study(activation: str, lam: float, *, hidden: int = 8, steps: int = 60, networks: int = 30,
+                   input_scale: float = 0.5, seed: int = 0) -> JacobianStudy:
+    """Random networks with largest singular value λ of W_hh, Gaussian W_hh directions,
+    inputs of standard deviation ``input_scale`` entering through W_hx x_t + b_h, h_0 = 0."""
+    from .activations import gamma as gamma_of
+
+    rng = np.random.default_rng(seed)
+    W = with_largest_singular_value(rng.normal(size=(networks, hidden, hidden)), lam)
+    drive = rng.normal(0.0, input_scale, (networks, steps, hidden))
+    _, dphi = recurrence(W, drive, activation)
+    g = float(gamma_of(activation))
+    distance = np.arange(steps + 1)
+    return JacobianStudy(activation, g, float(lam), distance, jacobian_norms(W, dphi), (g * lam) ** distance)
+
+
+def contributions_by_distance(model: RNN, run: Forward, dh_t: np.ndarray, t: int) -> np.ndarray:
+    """‖(∂ℓ_t/∂h_k)(∂⁺h_k/∂W_hh)‖ for k = t, t−1, …, 1 (index t − k): the terms of
+    ∂ℓ_t/∂W_hh = Σ_k (∂ℓ_t/∂h_k)(∂⁺h_k/∂W_hh) for a loss at step t with
+    ∂ℓ_t/∂h_t = ``dh_t`` (B, H). Truncated BPTT with window K keeps the terms t − k < K."""
+    if not 1 <= t <= run.h.shape[1]:
+        raise ValueError(f"t must lie in 1..{run.h.shape[1]}, got {t}")
+    dh = np.broadcast_to(np.asarray(dh_t, dtype=float), run.h0.shape).copy()
+    out = np.empty(t)
+    for k in range(t, 0, -1):
+        dz = dh * run.dphi[:, k - 1]
+        out[t - k] = np.linalg.norm(dz.T @ run.state(k - 1))
+        dh = dz @ model.W_hh
+    return out
+
+
+def jacobian_heatmap(activation: str, lambdas, *, hidden: int = 8, steps: int = 60, networks: int = 30,
+                     input_scale: float = 0.5, seed: int = 0) -> np.ndarray:
+    """log10 of the median ‖∂h_T/∂h_k‖ for each λ (rows) and distance T − k (columns),
+    every λ with its own ensemble as in :func:`jacobian_study`, all run at once."""
+    lambdas = np.asarray(lambdas, dtype=float)
+    rng = np.random.default_rng(seed)
+    rows = len(lambdas)
+    W = with_largest_singular_value(rng.normal(size=(rows * networks, hidden, hidden)), np.repeat(lambdas, networks))
+    drive = rng.normal(0.0, input_scale, (rows * networks, steps, hidden))
+    _, dphi = recurrence(W, drive, activation)
+    norms = jacobian_norms(W, dphi).reshape(rows, networks, steps + 1)
+    with np.errstate(divide="ignore"):
+        return np.log10(np.median(norms, axis=1))
+
+
+@dataclass(frozen=True)
+class TruncationStudy:
+    contributions: np.ndarray  # ‖term of ∂ℓ_T/∂W_hh‖ by distance T − k = 0..T−1
+    window: int
+    full: np.ndarray           # ∂ℓ_T/∂W_hh, full BPTT
+    truncated: np.ndarray      # ∂ℓ_T/∂W_hh, truncated to the window
+
+    @property
+    def relative_difference(self) -> float:
+        """‖full − truncated‖ / ‖full‖: how much of the gradient the cut removes."""
+        return float(np.linalg.norm(self.full - self.truncated) / np.linalg.norm(self.full))
+
+    @property
+    def kept_share(self) -> float:
+        """Share of the summed term norms that lies inside the window."""
+        return float(self.contributions[:self.window].sum() / self.contributions.sum())
+
+
+def truncation_study(*, hidden: int = 8, steps: int = 40, window: int = 10, lam: float = 1.5,
+                     input_scale: float = 0.5, seed: int = 0) -> TruncationStudy:
+    """One tanh network (D = O = 1), a loss at the last step only: the terms of
+    ∂ℓ_T/∂W_hh by distance, and the gradient with and without truncation."""
+    if not 1 <= window <= steps:
+        raise ValueError(f"the window must lie in 1..{steps}, got {window}")
+    model = RNN.random(1, hidden, 1, activation="tanh", seed=seed)
+    model = model.replace(W_hh=with_largest_singular_value(model.W_hh, lam))
+    rng = np.random.default_rng(seed + 1)
+    x = input_scale * rng.normal(size=(1, steps, 1))
+    targets = rng.normal(size=(1, steps, 1))
+    run = forward(model, x)
+    dy = 2.0 * (run.y[:, -1] - targets[:, -1])
+    contributions = contributions_by_distance(model, run, dy @ model.W_yh, steps)
+    full = bptt(model, run, targets, steps=[steps])["W_hh"]
+    cut = bptt(model, run, targets, steps=[steps], truncate=window)["W_hh"]
+    return TruncationStudy(contributions, window, full, cut)

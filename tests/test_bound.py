@@ -96,3 +96,38 @@ def test_step_jacobian_is_diag_phi_prime_times_w():
     np.testing.assert_allclose(J, np.diag(1 - np.tanh(run.z[0, 1]) ** 2) @ model.W_hh, rtol=1e-14)
     assert rnn.spectral_norm(J) <= rnn.largest_singular_value(model.W_hh) * 1.0 + 1e-15
     assert rnn.spectral_radius(model.W_hh) <= rnn.spectral_norm(model.W_hh) + 1e-12
+
+
+# --- the worked examples of the chapter, pinned to the values of WORKED_EXAMPLES.md ---
+
+from rnncore import examples  # noqa: E402
+
+
+def test_sigmoid_examples():
+    derivative = examples.get("sigmoid-derivative")
+    assert derivative.details["steps"][-1] == "= σ(x)(1 − σ(x))"
+    assert derivative.details["largest_difference_from_central_difference"] < 1e-10
+    top = examples.get("sigmoid-derivative-max")
+    assert examples.plain(top.value) == "1/4" and top.display == "1/4 = 0.25"
+    tails = examples.get("sigmoid-derivative-tails")
+    assert tails.value == pytest.approx(4.54e-5, rel=1e-3)
+    assert tails.details["derivative_minus_10"] == pytest.approx(tails.value, rel=1e-12)
+    assert tails.details["sigma_10_shown"] == "0.9999546" and tails.details["shown"] == "4.54 × 10⁻⁵"
+
+
+def test_tanh_and_relu_examples():
+    assert examples.plain(examples.get("tanh-derivative-max").value) == "1"
+    relu = examples.get("relu-derivative")
+    assert relu.value == [0, 1]
+    # High, Medium, Medium: x₂ = 0 (factor 0), x₃ = 0.9 (factor w2 = −0.5)
+    assert [(f["x"], f["factor"]) for f in relu.details["factors"]] == [("0", "0"), ("0.9", "−0.5")]
+
+
+def test_bound_examples():
+    example = examples.get("bound-example")
+    assert examples.plain(example.value) == "1/1125899906842624"
+    assert example.details["tanh_bound"] == 2 ** 50
+    assert "1/1,125,899,906,842,624" in example.display and "1,125,899,906,842,624" in example.display
+    check = examples.get("jacobian-bound").details
+    assert check["networks"] >= 1000 and 0.5 < check["largest_ratio"] <= 1.0
+    assert "necessary, not sufficient" in examples.get("bound-conditions").value

@@ -90,3 +90,12 @@ def test_non_finite_gradients_raise():
         clip_by_norm({"a": np.array([np.inf, 1.0])}, 1.0)
     with pytest.raises(ValueError, match="non-empty"):
         clip_by_norm({}, 1.0)
+
+
+def test_clip_norm_worked_example():
+    from rnncore import examples
+
+    example = examples.get("clip-norm")
+    assert examples.plain(example.value) == "1"
+    assert example.details["norm"] == 2 ** 50 and example.details["factor"] == Fraction(1, 2 ** 50)
+    assert example.details["clipped"] == [Fraction(3, 5), Fraction(4, 5)]
