@@ -395,9 +395,11 @@ def gradient_values(params) -> dict[str, str]:
         "gradients.lstm.forget_mean": show(round(float(data["forget_mean"]), 3)),
         "gradients.lstm.steps": str(int(data["distance"][-1])),
     }
+    ordinal = ("first", "second", "third", "fourth")
     for activation, group in studies(params).items():
-        for study in group:
-            key = f"gradients.jacobian.{activation}.{show(study.gamma * study.lam).replace('.', '_')}"
+        for position, study in zip(ordinal, group):
+            key = f"gradients.jacobian.{activation}.{position}"
+            result[f"gradients.jacobian.{position}.gamma_lambda"] = show(study.gamma * study.lam)
             result[f"{key}.median_end"] = sci(float(study.median[-1]))
             result[f"{key}.bound_end"] = sci(float(study.bound[-1]))
             result[f"{key}.largest_ratio"] = show(round(study.largest_ratio, 4))
