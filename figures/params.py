@@ -66,8 +66,24 @@ class Sequence:
 
 
 @dataclass(frozen=True)
+class WholeNumber:
+    low: int
+    high: int
+
+    def allowed(self) -> str:
+        return f"a whole number from {self.low} to {self.high}"
+
+    def check(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"expected {self.allowed()}"
+        if not self.low <= value <= self.high:
+            return f"out of range: expected {self.allowed()}"
+        return None
+
+
+@dataclass(frozen=True)
 class Param:
-    kind: Number | Sequence
+    kind: Number | Sequence | WholeNumber
     meaning: str
 
 
@@ -85,6 +101,14 @@ SPEC: dict[str, Param] = {
     "statland.high_medium": Param(PRICES, "StatLand scenario: High then Medium"),
     "statland.high_high": Param(PRICES, "StatLand scenario: High then High"),
     "statland.three_days": Param(PRICES, "StatLand three-day sequence: High, Medium, Medium"),
+    "sequences.blue": Param(Sequence(0.0, 1.0, 9, 9), "invented prices of the blue company, the 9 days before day 10 (scaled, oldest first)"),
+    "sequences.red": Param(Sequence(0.0, 1.0, 5, 5), "invented prices of the red company, the 5 days before day 10 (scaled, oldest first)"),
+    "architectures.input_size": Param(WholeNumber(1, 1000), "input size D of the vector RNN in the parameter-count figure"),
+    "architectures.hidden_size": Param(WholeNumber(1, 1000), "hidden size H of the vector RNN in the parameter-count figure"),
+    "architectures.output_size": Param(WholeNumber(1, 1000), "output size O of the vector RNN in the parameter-count figure"),
+    "architectures.max_length": Param(WholeNumber(2, 1000), "longest sequence length T plotted in the parameter-count figure"),
+    "memory.w2_values": Param(Sequence(0.05, 1.0, 1, 5), "recurrent weights w2 whose fading memory the memory figure compares"),
+    "memory.steps": Param(WholeNumber(2, 60), "time steps shown in the memory figure"),
 }
 
 
