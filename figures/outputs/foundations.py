@@ -444,15 +444,32 @@ def short(value) -> str:
 MEMORY_PROSE_W2 = (0.5, 0.9, 0.99)
 
 
+@snippet("memory-fading-table")
+def memory_fading_table(params) -> str:
+    lines = ["| \\(w_2\\) | steps until at most half is left | steps until at most 1% is left |",
+             "|--:|--:|--:|"]
+    for w2 in MEMORY_PROSE_W2:
+        lines.append(f"| {show(w2)} | {memory.steps_until(w2, 0.5)} | {memory.steps_until(w2, 0.01)} |")
+    return "\n".join(lines) + "\n"
+
+
 # --- Values the prose cites ---------------------------------------------------------
 
-@values("foundations", reads=("network.*", "sequences.*", "architectures.*"))
+@values("foundations", reads=("network.*", "sequences.*", "architectures.*", "statland.three_days",
+                             "memory.steps"))
 def foundation_values(params) -> dict[str, str]:
     result: dict[str, str] = {}
     for name, (first_day, prices, trace) in companies(params).items():
         result[f"sequences.{name}.prediction"] = show(trace.prediction)
         result[f"sequences.{name}.first_day"] = str(first_day)
         result[f"sequences.{name}.days"] = str(len(prices))
+    # Order matters: the three-day sequence, and the same prices newest first.
+    three = params["statland.three_days"]
+    network = weights(params)
+    result["unrolling.three_days.prediction"] = show(unroll(three, network).prediction)
+    result["unrolling.three_days_reversed.prediction"] = show(unroll(list(reversed(three)), network).prediction)
+    result["unrolling.three_days_reversed.inputs"] = ", ".join(show(v) for v in reversed(three))
+    result["unrolling.three_days.inputs"] = ", ".join(show(v) for v in three)
     D, H, O = _sizes(params)
     count = parameters.rnn_count(D, H, O)
     longest = params["architectures.max_length"]
@@ -471,5 +488,6 @@ def foundation_values(params) -> dict[str, str]:
         result[f"memory.{key}.half"] = str(memory.steps_until(w2, 0.5))
         result[f"memory.{key}.percent"] = str(memory.steps_until(w2, 0.01))
         result[f"memory.{key}.share10"] = percent(memory.first_input_share(w2, 10)[-1])
+    result["memory.steps"] = str(params["memory.steps"])
     result["memory.one.share10"] = percent(memory.first_input_share(1.0, 10)[-1])
     return result
