@@ -35,7 +35,7 @@ def companies(params):
 
 # --- Why sequences ------------------------------------------------------------------
 
-@figure("sequences-companies", reads=("network.*", "sequences.*"), size=(8.0, 4.2))
+@figure("sequences-companies", reads=("network.*", "sequences.*"), size=(7.2, 4.2))
 def sequences_companies(fig, params, theme) -> Text:
     ax = fig.add_subplot()
     colours = COMPANY[theme.name]
@@ -49,12 +49,13 @@ def sequences_companies(fig, params, theme) -> Text:
         ax.plot([days[-1], TARGET_DAY], [prices[-1], prediction], color=colour, lw=1.5, ls=(0, (3, 3)))
         ax.plot([TARGET_DAY], [prediction], marker="*", markersize=15, color=colour,
                 markeredgecolor=theme.ink, markeredgewidth=0.6, linestyle="none")
-        ax.annotate(f"predicted {show(trace.prediction)}", (TARGET_DAY, prediction), xytext=(-10, 0),
-                    textcoords="offset points", ha="right", va="center", fontsize=10, color=colour,
+        ax.annotate(f"day 10:\n{show(trace.prediction)}", (TARGET_DAY, prediction), xytext=(12, 0),
+                    textcoords="offset points", ha="left", va="center", fontsize=10.5, color=colour,
                     fontweight="bold")
     ax.axvspan(TARGET_DAY - 0.4, TARGET_DAY + 0.4, color=theme.grid, alpha=0.45, lw=0)
     ax.set_xticks(range(1, TARGET_DAY + 1))
-    ax.set_xlim(0.5, TARGET_DAY + 0.6)
+    ax.set_xlim(0.5, TARGET_DAY + 2.2)
+    ax.spines["bottom"].set_bounds(0.5, TARGET_DAY + 0.5)
     top = max(max(p for _, prices, _ in data.values() for p in prices),
               max(float(t.prediction) for _, _, t in data.values()))
     ax.set_ylim(0, max(1.0, top) + 0.15)
@@ -62,7 +63,7 @@ def sequences_companies(fig, params, theme) -> Text:
     ax.set_ylabel("price (scaled: 0 Low, 1 High)")
     ax.grid(axis="y", lw=0.6)
     ax.legend(loc="upper left", fontsize=10)
-    ax.set_title("Two companies, two sequence lengths, one set of five parameters")
+    ax.set_title("Two sequence lengths, one set of five parameters")
     blue, red = data["blue"][2], data["red"][2]
     alt = (
         f"Line chart of invented, illustrative prices. The blue company has prices for days "
@@ -96,7 +97,7 @@ def _box(ax, x, y, label, edge, theme, *, filled=False):
     ax.add_patch(FancyBboxPatch((x - size / 2, y - size / 2), size, size,
                                 boxstyle="round,pad=0.02,rounding_size=0.1", linewidth=1.6,
                                 edgecolor=edge, facecolor=theme.fill if filled else "none"))
-    ax.text(x, y, label, ha="center", va="center", fontsize=12, color=edge)
+    ax.text(x, y, label, ha="center", va="center", fontsize=14, color=edge)
 
 
 def _link(ax, start, end, colour):
@@ -104,7 +105,7 @@ def _link(ax, start, end, colour):
         arrowstyle="-|>", color=colour, lw=1.3, shrinkA=0, shrinkB=0, mutation_scale=11))
 
 
-@figure("sequence-shapes", size=(8.0, 5.6))
+@figure("sequence-shapes", size=(6.4, 5.0))
 def sequence_shapes(fig, params, theme) -> Text:
     axes = fig.subplots(2, 2)
     half = 0.28
@@ -125,8 +126,8 @@ def sequence_shapes(fig, params, theme) -> Text:
         ax.set_xlim(0.4, 4.6)
         ax.set_ylim(-0.95, 2.4)
         ax.set_aspect("equal")
-        ax.set_title(name, fontsize=12.5)
-        ax.text(2.5, -0.55, f"e.g. {use}", ha="center", va="center", fontsize=10.5, color=theme.muted)
+        ax.set_title(name, fontsize=14)
+        ax.text(2.5, -0.55, f"e.g. {use}", ha="center", va="center", fontsize=12, color=theme.muted)
     alt = (
         "Four diagrams of sequence models built from boxes x (input), h (hidden state) and y (output). "
         "One-to-one: one x, one h, one y. One-to-many: one x at the first step, four h in a chain, a y at "
@@ -208,7 +209,7 @@ def _sizes(params):
     return tuple(params[f"architectures.{k}"] for k in ("input_size", "hidden_size", "output_size"))
 
 
-@figure("parameter-count", reads=ARCH_READS, size=(8.0, 4.4))
+@figure("parameter-count", reads=ARCH_READS, size=(7.4, 4.2))
 def parameter_count(fig, params, theme) -> Text:
     D, H, O = _sizes(params)
     longest = params["architectures.max_length"]
@@ -233,7 +234,7 @@ def parameter_count(fig, params, theme) -> Text:
     ax.set_ylabel("parameters to train")
     ax.grid(axis="y", lw=0.6)
     ax.legend(loc="upper left", fontsize=10)
-    ax.set_title(f"Parameters against sequence length (D = {D}, H = {H}, O = {O})")
+    ax.set_title(f"Parameters against length (D = {D}, H = {H}, O = {O})")
     alt = (
         f"Line chart of parameter counts against the sequence length T from 1 to {longest}, for input "
         f"size {D}, hidden size {H} and output size {O}. The RNN stays at {grouped(rnn[0])} parameters for "
@@ -364,7 +365,7 @@ def _w2_label(w2: float) -> str:
     return f"w2 = {show(w2)}"
 
 
-@figure("memory-fading", reads=MEMORY_READS, size=(9.0, 4.0))
+@figure("memory-fading", reads=MEMORY_READS, size=(7.6, 3.8))
 def memory_fading(fig, params, theme) -> Text:
     steps = params["memory.steps"]
     times = list(range(1, steps + 1))
@@ -388,7 +389,7 @@ def memory_fading(fig, params, theme) -> Text:
     share_ax.set_ylim(0, 1.05)
     share_ax.yaxis.set_major_formatter(_percent_formatter())
     share_ax.grid(axis="y", lw=0.6)
-    share_ax.legend(fontsize=9.5)
+    share_ax.legend(fontsize=10.5)
     factor_ax.set_title("what is left of it: |w2|ᵗ⁻¹")
     factor_ax.set_yscale("log")
     factor_ax.set_xlabel("step t")
