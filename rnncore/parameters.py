@@ -2,7 +2,7 @@
 
 A vanilla RNN with input size D, hidden size H and output size O keeps five arrays::
 
-    W_xh  H×D   input → hidden          b_h  H    hidden bias
+    W_hx  H×D   input → hidden          b_h  H    hidden bias
     W_hh  H×H   hidden → hidden         W_yh O×H  hidden → output     b_y  O   output bias
 
 Unrolling it over T inputs makes T copies of the step that all point at the *same*
@@ -24,7 +24,7 @@ import numpy as np
 
 from .statquest import STATQUEST, Weights
 
-PARTS = ("W_xh", "W_hh", "b_h", "W_yh", "b_y")
+PARTS = ("W_hx", "W_hh", "b_h", "W_yh", "b_y")
 FORMULA = "H·D + H·H + H + O·H + O"
 
 
@@ -37,7 +37,7 @@ def _size(name: str, value) -> int:
 def shapes(D: int, H: int, O: int) -> dict[str, tuple[int, ...]]:
     """The shape of each of the five parameter arrays of a vanilla RNN."""
     D, H, O = _size("input size D", D), _size("hidden size H", H), _size("output size O", O)
-    return {"W_xh": (H, D), "W_hh": (H, H), "b_h": (H,), "W_yh": (O, H), "b_y": (O,)}
+    return {"W_hx": (H, D), "W_hh": (H, H), "b_h": (H,), "W_yh": (O, H), "b_y": (O,)}
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def all_at_once_count(D: int, H: int, O: int, T: int) -> int:
 
 def statquest_count(T: int, weights: Weights = STATQUEST) -> int:
     """The StatQuest network unrolled over T inputs. It is the vanilla RNN with
-    D = H = O = 1 (w1 = W_xh, w2 = W_hh, b1 = b_h, w3 = W_yh, b2 = b_y), so its count
+    D = H = O = 1 (w1 = W_hx, w2 = W_hh, b1 = b_h, w3 = W_yh, b2 = b_y), so its count
     is that network's count; it equals the five weights the network holds."""
     count = unrolled_count(1, 1, 1, T)
     if count != weights.count:

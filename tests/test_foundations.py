@@ -105,7 +105,7 @@ def test_untied_copies_grow_with_length(T):
 
 def test_count_parts_and_terms():
     count = parameters.rnn_count(3, 16, 1)
-    assert count.parts == {"W_xh": 48, "W_hh": 256, "b_h": 16, "W_yh": 16, "b_y": 1}
+    assert count.parts == {"W_hx": 48, "W_hh": 256, "b_h": 16, "W_yh": 16, "b_y": 1}
     assert count.total == 337
     assert count.terms == "16·3 + 16·16 + 16 + 1·16 + 1 = 337"
 
@@ -236,3 +236,28 @@ def test_cited_counts_and_memory_values():
     assert values["memory.0_5.percent"] == "7"
     assert values["memory.one.share10"] == "10%"
     assert values["memory.0_5.share10"] == "0.1%"  # 1/1023 ≈ 0.098%
+
+
+# --- against the engine's vector RNN (rnncore.rnn), built independently ------------
+
+@pytest.mark.parametrize("D, H, O", [(1, 1, 1), (3, 16, 1), (4, 7, 2)])
+def test_count_matches_the_arrays_of_rnncore_rnn(D, H, O):
+    from rnncore import rnn
+
+    model = rnn.RNN.random(D, H, O)
+    arrays = model.parameters()
+    assert {name: array.shape for name, array in arrays.items()} == parameters.shapes(D, H, O)
+    assert sum(array.size for array in arrays.values()) == parameters.rnn_count(D, H, O).total
+    for T in (2, 50):  # the same model reads sequences of any length
+        run = rnn.forward(model, np.zeros((T, D)))
+        assert run.y.shape[-2:] == (T, O)
+
+
+def test_statquest_network_is_the_vector_rnn_with_sizes_one():
+    from rnncore import rnn
+
+    w = STATQUEST
+    model = rnn.RNN(W_hx=[[w.w1]], W_hh=[[w.w2]], b_h=[w.b1], W_yh=[[w.w3]], b_y=[w.b2], activation="relu")
+    for inputs in ([0.0, 0.5], [1.0, 0.5, 0.5], [0.2, 0.3, 0.35, 0.5, 0.45, 0.6, 0.7, 0.65, 0.8]):
+        run = rnn.forward(model, np.array(inputs).reshape(-1, 1))
+        assert run.y[0, -1, 0] == pytest.approx(float(unroll(inputs).prediction), abs=1e-12)

@@ -327,13 +327,13 @@ def feedback_loop(fig, params, theme) -> Text:
 # --- Unrolling ----------------------------------------------------------------------
 
 PART_ROLES = {
-    "W_xh": ("input → hidden", "H·D"),
-    "W_hh": ("hidden → hidden (the loop)", "H·H"),
+    "W_hx": ("input → hidden", "H·D"),
+    "W_hh": ("hidden → hidden (loop)", "H·H"),
     "b_h": ("hidden bias", "H"),
     "W_yh": ("hidden → output", "O·H"),
     "b_y": ("output bias", "O"),
 }
-STATQUEST_NAMES = {"W_xh": "w1", "W_hh": "w2", "b_h": "b1", "W_yh": "w3", "b_y": "b2"}
+STATQUEST_NAMES = {"W_hx": "w1", "W_hh": "w2", "b_h": "b1", "W_yh": "w3", "b_y": "b2"}
 
 
 @snippet("parameter-parts", reads=ARCH_READS)
@@ -343,16 +343,18 @@ def parameter_parts(params) -> str:
     scalar = parameters.rnn_count(1, 1, 1)
     shapes = parameters.shapes(D, H, O)
     lines = [
-        f"| Array | Role | Size | StatQuest (D = H = O = 1) | D = {D}, H = {H}, O = {O} |",
-        "|:--|:--|:--|--:|--:|",
+        "| Array | StatQuest | Example |",
+        "|:--|--:|--:|",
     ]
     for name, (role, size) in PART_ROLES.items():
-        shape = "×".join(str(n) for n in shapes[name])
+        entries = grouped(count.parts[name])
+        shape = entries if len(shapes[name]) == 1 else "×".join(str(n) for n in shapes[name]) + f" = {entries}"
+        shape = f"{size} = {shape}"
         lines.append(
-            f"| \\({name[0]}_{{{name[2:]}}}\\) | {role} | {size} | {STATQUEST_NAMES[name]}: {scalar.parts[name]} "
-            f"| {shape}: {grouped(count.parts[name])} |"
+            f"| \\({name[0]}_{{{name[2:]}}}\\)<br>{role} | {STATQUEST_NAMES[name]}: {scalar.parts[name]} "
+            f"| {shape} |"
         )
-    lines.append(f"| | **total** | | **{scalar.total}** | **{grouped(count.total)}** |")
+    lines.append(f"| **total** | **{scalar.total}** | **{grouped(count.total)}** |")
     return "\n".join(lines) + "\n"
 
 
