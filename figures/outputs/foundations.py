@@ -277,38 +277,41 @@ def _stage(ax, x, y, title, value, theme, *, colour=None, width=1.5):
     ax.text(x, y - 0.17, value, ha="center", va="center", fontsize=12.5, color=edge, fontweight="bold")
 
 
-@figure("feedback-loop", reads=("network.*",), size=(9.6, 2.5))
+@figure("feedback-loop", reads=("network.*",), size=(7.0, 1.95))
 def feedback_loop(fig, params, theme) -> Text:
     w = weights(params)
     ax = fig.add_subplot()
     ax.set_axis_off()
-    xs = {"input": 0, "w1": 2, "sum": 4, "relu": 6, "w3": 8, "output": 10}
+    xs = {"w1": 0, "sum": 2.05, "relu": 4.1, "w3": 6.15}
     y = 1.6
-    _stage(ax, xs["input"], y, "input", "inputₜ", theme, colour=theme.cool)
-    _stage(ax, xs["w1"], y, "× w1", show(w.w1, keep=True), theme)
+    _stage(ax, xs["w1"], y, "inputₜ × w1", show(w.w1, keep=True), theme, colour=theme.cool)
     _stage(ax, xs["sum"], y, "sum, + b1", show(w.b1, keep=True), theme)
     _stage(ax, xs["relu"], y, "ReLU", "max(0, xₜ)", theme)
     _stage(ax, xs["w3"], y, "× w3, + b2", f"{show(w.w3, keep=True)}, {show(w.b2, keep=True)}", theme)
-    _stage(ax, xs["output"], y, "output", "prediction", theme, colour=theme.accent)
     order = list(xs)
     for left, right in zip(order, order[1:]):
         _link(ax, (xs[left] + 0.77, y), (xs[right] - 0.77, y), theme.muted)
-    ax.text((xs["sum"] + xs["relu"]) / 2, y + 0.55, "xₜ", ha="center", fontsize=11.5, color=theme.ink)
-    ax.text((xs["relu"] + xs["w3"]) / 2, y + 0.55, "yₜ", ha="center", fontsize=11.5, color=theme.ink)
+    _link(ax, (xs["w3"] + 0.77, y), (xs["w3"] + 1.3, y), theme.accent)
+    ax.text(xs["w3"] + 1.38, y, "output", ha="left", va="center", fontsize=12, color=theme.accent,
+            fontweight="bold")
+    ax.text((xs["sum"] + xs["relu"]) / 2, y + 0.12, "xₜ", ha="center", va="bottom", fontsize=11.5,
+            color=theme.ink)
+    ax.text((xs["relu"] + xs["w3"]) / 2, y + 0.12, "yₜ", ha="center", va="bottom", fontsize=11.5,
+            color=theme.ink)
     # The loop: y_t leaves the ReLU, is multiplied by w2 and enters the next step's sum.
     bottom = 0.1
     loop_x = (xs["relu"] + xs["w3"]) / 2
+    entry_x = xs["sum"] + 0.2
     ax.plot([loop_x, loop_x], [y, bottom], color=theme.warm, lw=2)
-    ax.plot([loop_x, xs["sum"] + 1.0], [bottom, bottom], color=theme.warm, lw=2)
-    _stage(ax, xs["relu"] - 0.05, bottom, "× w2 (feedback)", show(w.w2, keep=True), theme,
-           colour=theme.warm, width=1.75)
-    ax.plot([xs["sum"] + 0.2, xs["sum"] + 0.2], [bottom, y - 0.45], color=theme.warm, lw=2)
-    _link(ax, (xs["sum"] + 0.2, y - 0.9), (xs["sum"] + 0.2, y - 0.43), theme.warm)
-    ax.plot([xs["sum"] + 0.2, xs["sum"] + 1.0], [bottom, bottom], color=theme.warm, lw=2)
-    ax.text(xs["sum"] - 0.05, (bottom + y) / 2 - 0.15, "one step later:\n+ yₜ₋₁ × w2", ha="right", va="center",
+    ax.plot([loop_x, entry_x], [bottom, bottom], color=theme.warm, lw=2)
+    ax.plot([entry_x, entry_x], [bottom, y - 0.9], color=theme.warm, lw=2)
+    _link(ax, (entry_x, y - 0.9), (entry_x, y - 0.43), theme.warm)
+    _stage(ax, (loop_x + entry_x) / 2 + 0.15, bottom, "× w2, loop", show(w.w2, keep=True), theme,
+           colour=theme.warm, width=1.6)
+    ax.text(entry_x - 0.12, (bottom + y) / 2 - 0.1, "next step:\n+ yₜ₋₁ × w2", ha="right", va="center",
             fontsize=10.5, color=theme.warm)
-    ax.set_xlim(-0.85, 10.85)
-    ax.set_ylim(-0.4, 2.3)
+    ax.set_xlim(-0.8, xs["w3"] + 2.45)
+    ax.set_ylim(-0.4, 2.1)
     ax.set_aspect("equal")
     alt = (
         f"Diagram of the folded StatQuest network. The input is multiplied by w1 = {show(w.w1, keep=True)} "
