@@ -109,6 +109,13 @@ SPEC: dict[str, Param] = {
     "architectures.max_length": Param(WholeNumber(2, 1000), "longest sequence length T plotted in the parameter-count figure"),
     "memory.w2_values": Param(Sequence(0.05, 1.0, 1, 5), "recurrent weights w2 whose fading memory the memory figure compares"),
     "memory.steps": Param(WholeNumber(2, 60), "time steps shown in the memory figure"),
+    "descent.days": Param(Number(2, 200), "days per training sequence in the descent runs (a whole number)"),
+    "descent.first_days": Param(Sequence(0.0, 1.0, 1, 6), "first-day prices of the training sequences; each target is its first day"),
+    "descent.learning_rate": Param(Number(1e-6, 1.0), "learning rate η of both descent runs"),
+    "descent.tiny_learning_rate": Param(Number(1e-40, 1e-3), "a far smaller η, to show that the exploding run's first step still overshoots"),
+    "descent.max_steps": Param(Number(10, 5000), "step limit of the descent runs (a whole number of updates)"),
+    "descent.exploding_w2": Param(Number(1.0, 3.0), "starting w2 of the exploding run (near 2)"),
+    "descent.vanishing_w2": Param(Number(0.05, 1.0), "starting w2 of the vanishing run (near 0.5)"),
 }
 
 
