@@ -14,7 +14,11 @@
   only. Here that cache is also keyed on rnncore: when any ``rnncore/*.py``
   changes, the cached notebooks are dropped and re-executed on the next build.
 * Reproducible sites: ``SOURCE_DATE_EPOCH`` (the build date MkDocs writes into
-  the sitemap) is pinned to the last commit's time unless it is already set.
+  the sitemap) is pinned to the last commit's time unless it is already set, and
+  executed notebooks merge each cell's stream output into one block
+  (``docs/hooks/jupyter/jupyter_nbconvert_config.json``, found through
+  ``JUPYTER_CONFIG_PATH``): otherwise how the kernel happened to flush ``print``
+  output splits it into a varying number of blocks.
 """
 from __future__ import annotations
 
@@ -58,6 +62,10 @@ def _commit_time() -> str | None:
 
 
 def on_config(config):
+    jupyter = str(Path(__file__).with_name("jupyter"))
+    paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
+    if jupyter not in paths:
+        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([jupyter, *paths])
     if "SOURCE_DATE_EPOCH" not in os.environ:
         stamp = _commit_time()
         if stamp:
@@ -66,8 +74,9 @@ def on_config(config):
 
 
 def rnncore_hash() -> str:
+    """What executed notebooks depend on besides themselves: rnncore and our nbconvert settings."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "rnncore").rglob("*.py")):
+    for path in sorted((ROOT / "rnncore").rglob("*.py")) + sorted(Path(__file__).with_name("jupyter").glob("*")):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
