@@ -332,6 +332,8 @@ def _lock():
 
 def describe_reads(output: Output) -> str:
     """``network.*, statland.three_days``: whole tables collapse to ``table.*``."""
+    if len(SPEC) > 1 and set(output.reads) == set(SPEC):
+        return "* (every parameter)"
     tables: dict[str, list[str]] = {}
     for key in SPEC:
         tables.setdefault(key.rpartition(".")[0], []).append(key)

@@ -80,23 +80,37 @@ def test_one_key_rebuilds_exactly_the_outputs_that_read_it(python, repo_copy):
     assert rebuilt(run([python, "figures/build.py"], cwd=repo_copy)) == set()
 
 
+def stale(python, root) -> set[str]:
+    result = run([python, "figures/build.py", "--check"], cwd=root)
+    if result.returncode == 0:
+        return set()
+    assert result.returncode == 1, result.stderr
+    return set(result.stderr.splitlines()[0].removeprefix("stale: ").split(", "))
+
+
 def test_each_kind_of_input_is_a_trigger(python, repo_copy):
     import figures.outputs  # noqa: F401  (registers every output)
     from figures.registry import OUTPUTS
 
-    build = [python, "figures/build.py", "--jobs", "2"]
     statland = {name for name, output in OUTPUTS.items() if output.source.name == "statland.py"}
     figures = {name for name, output in OUTPUTS.items() if output.kind == "figure"}
-    # the output's own code (a comment is a change too: the bytes are hashed)
+    cases = [
+        ("figures/outputs/statland.py", statland),  # the output's own code (a comment counts: bytes are hashed)
+        ("figures/style.py", figures),  # the shared style: every figure, no snippet
+        ("figures/render.py", set(OUTPUTS)),  # how outputs become files
+        ("rnncore/exact.py", set(OUTPUTS)),  # the engine
+    ]
+    assert stale(python, repo_copy) == set()
+    for path, expected in cases:
+        original = (repo_copy / path).read_bytes()
+        (repo_copy / path).write_bytes(original + b"\n# edited\n")
+        assert stale(python, repo_copy) == expected, path
+        (repo_copy / path).write_bytes(original)
+        assert stale(python, repo_copy) == set(), path
+    # and a build renders exactly what --check named
     (repo_copy / "figures" / "outputs" / "statland.py").open("a").write("\n# edited\n")
-    assert rebuilt(run(build, cwd=repo_copy)) == statland
-    # the shared style: every figure and no snippet
-    (repo_copy / "figures" / "style.py").open("a").write("\n# edited\n")
-    assert rebuilt(run(build, cwd=repo_copy)) == figures
-    # rnncore: everything
-    (repo_copy / "rnncore" / "exact.py").open("a").write("\n# edited\n")
-    assert rebuilt(run(build, cwd=repo_copy)) == set(OUTPUTS)
-    assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode == 0
+    assert rebuilt(run([python, "figures/build.py"], cwd=repo_copy)) == statland
+    assert stale(python, repo_copy) == set()
 
 
 def test_adding_a_parameter_rebuilds_only_what_reads_it(python, repo_copy):
@@ -147,18 +161,21 @@ def test_a_no_op_build_never_imports_matplotlib(python):
 
 
 def test_forced_builds_are_byte_identical(python, repo_copy):
-    first = run([python, "figures/build.py", "--force", "--jobs", "2"], cwd=repo_copy)
-    assert first.returncode == 0, first.stderr
-    once = snapshot(repo_copy)
-    assert run([python, "figures/build.py", "--force", "--jobs", "1"], cwd=repo_copy).returncode == 0
-    assert snapshot(repo_copy) == once
-    # and equal to what is committed, fingerprints included: `git status` stays clean
-    assert once == snapshot(ROOT)
+    # Two forced builds, serial and parallel, of a set of outputs of every kind give
+    # the committed bytes, fingerprints included, so `git status` stays clean.
+    # (tests/test_build.py forces a build of everything and compares it too.)
+    only = ["--only", "statland-unrolled-three-days", "statland-unrolled-low-low", "statland-table",
+            "statland", "parameters-table", "api", "worked-examples-table"]
+    for jobs in ("1", "2"):
+        result = run([python, "figures/build.py", "--force", "--jobs", jobs, *only], cwd=repo_copy)
+        assert result.returncode == 0, result.stderr
+        assert rebuilt(result) == set(only[1:])
+        assert snapshot(repo_copy) == snapshot(ROOT)
 
 
 def _kill_midway(python, root, delay: float, jobs: str) -> None:
     process = subprocess.Popen(
-        [python, "figures/build.py", "--force", "--jobs", jobs], cwd=root, start_new_session=True,
+        [python, "figures/build.py", "--jobs", jobs], cwd=root, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "FIGURES_TEST_SLOW": "0.05", "PYTHONDONTWRITEBYTECODE": "1"},
     )
@@ -170,11 +187,12 @@ def _kill_midway(python, root, delay: float, jobs: str) -> None:
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_killed_build_leaves_no_half_written_file_and_the_next_build_repairs_it(python, repo_copy, jobs):
     params = repo_copy / "figures" / "params.toml"
+    old, new = "three_days = [1.0, 0.5, 0.5]", "three_days = [1.0, 0.5, 1.0]"
     before = snapshot(repo_copy)
-    edit(params, "w2 = -0.5", "w2 = -0.25")
+    edit(params, old, new)
     rng = random.Random(6)
-    for attempt in range(2):
-        _kill_midway(python, repo_copy, rng.uniform(0.3, 1.5), jobs)
+    for attempt in range(3):
+        _kill_midway(python, repo_copy, rng.uniform(0.2, 1.2), jobs)
         killed = snapshot(repo_copy)
         assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode in (0, 1)
         repaired = run([python, "figures/build.py", "--jobs", jobs], cwd=repo_copy)
@@ -188,10 +206,10 @@ def test_a_killed_build_leaves_no_half_written_file_and_the_next_build_repairs_i
             assert data in (before.get(path), after.get(path)), f"{path} was left half-written (attempt {attempt})"
         assert set(killed) <= set(before) | set(after)
         # go back to the original parameters for the next round: everything changes again
-        params.write_text(params.read_text().replace("w2 = -0.25", "w2 = -0.5"))
+        edit(params, new, old)
         assert run([python, "figures/build.py"], cwd=repo_copy).returncode == 0
         assert snapshot(repo_copy) == before
-        edit(params, "w2 = -0.5", "w2 = -0.25")
+        edit(params, old, new)
     assert not list((repo_copy / ".cache" / "figures").glob("*.tmp"))
 
 
