@@ -32,16 +32,20 @@ import os
 import sys
 import time
 import traceback
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+# Parallelism comes from --jobs processes; numpy's BLAS threads on top of them would
+# only fight over the same cores. (Set before numpy is imported; an explicit setting wins.)
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from figures import outputs  # noqa: E402,F401  (registers every output)
 from figures.params import PARAMS_FILE, SPEC, ParamError, load  # noqa: E402
-from figures.registry import OUTPUTS, Output  # noqa: E402
 
 FINGERPRINTS = ROOT / "figures" / "fingerprints.json"
 SCRATCH = ROOT / ".cache" / "figures"
@@ -143,7 +147,7 @@ class Inputs:
             self._hashes[path] = _code_hash(path)
         return self._hashes[path]
 
-    def code_files(self, output: Output) -> list[Path]:
+    def code_files(self, output: Entry) -> list[Path]:
         files = code_closure(output.source, self._closures)
         # render.py imports the style only to draw figures: snippets do not depend on it
         exclude = frozenset() if output.kind == "figure" else frozenset(ROOT / name for name in FIGURE_CODE)
@@ -157,7 +161,7 @@ class Inputs:
                 self._versions[name] = metadata.version(name)
         return ",".join(f"{name}=={self._versions[name]}" for name in LIBRARIES[kind])
 
-    def fingerprint(self, output: Output, values: dict) -> str:
+    def fingerprint(self, output: Entry, values: dict) -> str:
         facts = {
             "name": output.name,
             "kind": output.kind,
@@ -167,6 +171,51 @@ class Inputs:
             "libraries": self.libraries(output.kind),
         }
         return sha256(json.dumps(facts, sort_keys=True).encode())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the build needs to know about a registered output, without its code."""
+
+    name: str
+    kind: str
+    reads: tuple[str, ...]
+    source: Path
+    paths: tuple[str, ...]
+
+    def files(self) -> list[str]:
+        return list(self.paths)
+
+
+CATALOG = SCRATCH / "catalog.json"
+
+
+def catalog() -> dict[str, Entry]:
+    """Every registered output. Registering means importing every output module (and
+    with them rnncore and numpy), so the result is cached in .cache/figures, keyed on
+    the bytes of figures/ and rnncore/: a build with nothing to do imports neither."""
+    sources = sorted(FIGURES.rglob("*.py")) + sorted((ROOT / "rnncore").rglob("*.py"))
+    key = _hash_files(sources)
+    try:
+        cached = json.loads(CATALOG.read_text("utf-8"))
+        if cached["key"] == key:
+            return {item["name"]: Entry(item["name"], item["kind"], tuple(item["reads"]),
+                                        ROOT / item["source"], tuple(item["files"]))
+                    for item in cached["outputs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from figures import outputs  # noqa: F401  (registers every output)
+    from figures.registry import OUTPUTS
+
+    entries = {name: Entry(name, output.kind, output.reads, output.source, tuple(output.files()))
+               for name, output in OUTPUTS.items()}
+    listing = [{"name": e.name, "kind": e.kind, "reads": list(e.reads),
+                "source": e.source.relative_to(ROOT).as_posix(), "files": list(e.paths)} for e in entries.values()]
+    try:
+        write_atomic(CATALOG, json.dumps({"key": key, "outputs": listing}).encode())
+    except OSError:
+        pass  # a read-only checkout: no cache, still correct
+    return entries
 
 
 def read_fingerprints() -> dict:
@@ -183,7 +232,7 @@ def file_hash(relative: str) -> str | None:
         return None
 
 
-def is_fresh(output: Output, print_: str, recorded: dict) -> bool:
+def is_fresh(output: Entry, print_: str, recorded: dict) -> bool:
     entry = recorded.get(output.name)
     if not entry or entry.get("fingerprint") != print_:
         return False
@@ -255,10 +304,10 @@ def _render(name: str, values: dict) -> tuple[str, dict[str, bytes] | None, floa
     return name, files, time.perf_counter() - started, problem
 
 
-def _warm(names: list[str]) -> None:
+def _warm(names: list[str], kinds: dict[str, str]) -> None:
     """Import the render code (and matplotlib, when a figure is due) before workers fork,
     so that each worker does not pay for the import again."""
-    if any(OUTPUTS[name].kind == "figure" for name in names):
+    if any(kinds[name] == "figure" for name in names):
         import figures.style  # noqa: F401
     import figures.render  # noqa: F401
 
@@ -271,12 +320,13 @@ def _dump(recorded: dict) -> bytes:
     return (json.dumps(recorded, indent=1, sort_keys=True) + "\n").encode()
 
 
-def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict, jobs: int) -> tuple[int, list[str]]:
+def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict, jobs: int,
+          kinds: dict[str, str]) -> tuple[int, list[str]]:
     """Render ``names`` and write their files; return (files changed, outputs that failed)."""
     written = 0
     failed: list[str] = []
     # Figures first: they take longest, so the workers stay busy to the end.
-    names = sorted(names, key=lambda name: OUTPUTS[name].kind != "figure")
+    names = sorted(names, key=lambda name: kinds[name] != "figure")
     width = max(len(name) for name in names)
 
     def land(name: str, files: dict[str, bytes] | None, seconds: float, problem: str, done: int) -> None:
@@ -293,7 +343,7 @@ def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict
         _log(f"[{done}/{len(names)}] {name:<{width}} {seconds:6.2f} s  {note}")
 
     jobs = max(1, min(jobs, len(names)))
-    _warm(names)
+    _warm(names, kinds)
     if jobs == 1:
         for done, name in enumerate(names, start=1):
             land(*_render(name, values), done)
@@ -310,9 +360,9 @@ def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict
     return written, failed
 
 
-def forget_removed(recorded: dict) -> None:
+def forget_removed(recorded: dict, outputs: dict[str, Entry]) -> None:
     """Delete the files of outputs that are no longer registered."""
-    gone = [name for name in recorded if name not in OUTPUTS]
+    gone = [name for name in recorded if name not in outputs]
     for name in gone:
         for path in recorded[name].get("files", {}):
             (ROOT / path).unlink(missing_ok=True)
@@ -330,7 +380,7 @@ def _lock():
     return handle
 
 
-def describe_reads(output: Output) -> str:
+def describe_reads(output: Entry) -> str:
     """``network.*, statland.three_days``: whole tables collapse to ``table.*``."""
     if len(SPEC) > 1 and set(output.reads) == set(SPEC):
         return "* (every parameter)"
@@ -384,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     except ParamError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    OUTPUTS = catalog()
     names = list(OUTPUTS)
     if args.only:
         unknown = [name for name in args.only if name not in OUTPUTS]
@@ -427,13 +478,13 @@ def main(argv: list[str] | None = None) -> int:
         stale = [name for name in names if not is_fresh(OUTPUTS[name], prints[name], recorded)]
         todo = names if args.force else stale
         if not args.only:
-            forget_removed(recorded)
+            forget_removed(recorded, OUTPUTS)
         if not todo:
             print(f"nothing to do: all {len(names)} outputs are fresh")
             return 0
         jobs = max(1, min(args.jobs, len(todo)))
         _log(f"building {len(todo)} of {len(names)} outputs with {jobs} process{'es' if jobs > 1 else ''}")
-        written, failed = build(todo, values, prints, recorded, jobs)
+        written, failed = build(todo, values, prints, recorded, jobs, {n: OUTPUTS[n].kind for n in todo})
     if failed:
         print(f"error: {len(failed)} output{'s' if len(failed) > 1 else ''} failed: {', '.join(failed)}", file=sys.stderr)
         return 1

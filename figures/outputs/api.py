@@ -13,6 +13,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import textwrap
 
 from ..registry import snippet
 
@@ -49,7 +50,6 @@ def docstring_html(doc: str | None) -> str:
         lines = block.splitlines()
         if literal_next or (lines and all(line.startswith((" ", "\t")) for line in lines)) or block.startswith(">>>"):
             code = "\n".join(lines)
-            import textwrap
             parts.append(f"<pre><code>{html.escape(textwrap.dedent(code), quote=False)}</code></pre>")
             literal_next = False
             continue
