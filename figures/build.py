@@ -188,6 +188,7 @@ class Entry:
 
 
 CATALOG = SCRATCH / "catalog.json"
+DURATIONS = SCRATCH / "durations.json"  # how long each output took last time: longest go first
 
 
 def catalog() -> dict[str, Entry]:
@@ -325,8 +326,14 @@ def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict
     """Render ``names`` and write their files; return (files changed, outputs that failed)."""
     written = 0
     failed: list[str] = []
-    # Figures first: they take longest, so the workers stay busy to the end.
-    names = sorted(names, key=lambda name: kinds[name] != "figure")
+    # Longest first (as timed last time; unknown figures before unknown snippets), so
+    # that no worker is left with a long output at the end while the other idles.
+    try:
+        durations = json.loads(DURATIONS.read_text("utf-8"))
+    except (OSError, ValueError):
+        durations = {}
+    guess = {"figure": 1.0, "snippet": 0.1}
+    names = sorted(names, key=lambda name: -float(durations.get(name, guess[kinds[name]])))
     width = max(len(name) for name in names)
 
     def land(name: str, files: dict[str, bytes] | None, seconds: float, problem: str, done: int) -> None:
@@ -337,6 +344,7 @@ def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict
             return
         changed = sum(write_atomic(ROOT / path, data) for path, data in files.items())
         written += changed
+        durations[name] = round(seconds, 3)
         recorded[name] = {"fingerprint": prints[name], "files": {p: sha256(d) for p, d in sorted(files.items())}}
         write_atomic(FINGERPRINTS, _dump(recorded))
         note = f"{changed} file{'s' if changed != 1 else ''} changed" if changed else "unchanged"
@@ -344,10 +352,18 @@ def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict
 
     jobs = max(1, min(jobs, len(names)))
     _warm(names, kinds)
-    if jobs == 1:
-        for done, name in enumerate(names, start=1):
-            land(*_render(name, values), done)
-        return written, failed
+    try:
+        if jobs == 1:
+            for done, name in enumerate(names, start=1):
+                land(*_render(name, values), done)
+        else:
+            _parallel(names, values, jobs, land)
+    finally:
+        write_atomic(DURATIONS, (json.dumps(durations, indent=1, sort_keys=True) + "\n").encode())
+    return written, failed
+
+
+def _parallel(names: list[str], values: dict, jobs: int, land) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -357,7 +373,6 @@ def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict
         futures = [pool.submit(_render, name, values) for name in names]
         for done, future in enumerate(as_completed(futures), start=1):
             land(*future.result(), done)
-    return written, failed
 
 
 def forget_removed(recorded: dict, outputs: dict[str, Entry]) -> None:
