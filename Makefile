@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve test build figures check bench lighthouse clean
+.PHONY: setup serve test build figures check bench bench-bptt lighthouse clean
 
 $(STAMP): requirements.lock pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ figures: setup ## regenerate stale figures and snippets
 
 check: setup ## are the generated outputs current?
 	$(BIN)/python figures/build.py --check
+
+bench-bptt: setup ## time BPTT against torch.nn.RNN (if torch is importable)
+	$(BIN)/python benchmarks/bptt.py
 
 clean:
 	rm -rf site .cache

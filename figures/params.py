@@ -66,8 +66,24 @@ class Sequence:
 
 
 @dataclass(frozen=True)
+class Integer:
+    low: int
+    high: int
+
+    def allowed(self) -> str:
+        return f"a whole number from {self.low} to {self.high}"
+
+    def check(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"expected {self.allowed()}"
+        if not self.low <= value <= self.high:
+            return f"out of range: expected {self.allowed()}"
+        return None
+
+
+@dataclass(frozen=True)
 class Param:
-    kind: Number | Sequence
+    kind: Number | Sequence | Integer
     meaning: str
 
 
@@ -85,6 +101,50 @@ SPEC: dict[str, Param] = {
     "statland.high_medium": Param(PRICES, "StatLand scenario: High then Medium"),
     "statland.high_high": Param(PRICES, "StatLand scenario: High then High"),
     "statland.three_days": Param(PRICES, "StatLand three-day sequence: High, Medium, Medium"),
+    "sequences.blue": Param(Sequence(0.0, 1.0, 9, 9), "invented prices of the blue company, the 9 days before day 10 (scaled, oldest first)"),
+    "sequences.red": Param(Sequence(0.0, 1.0, 5, 5), "invented prices of the red company, the 5 days before day 10 (scaled, oldest first)"),
+    "architectures.input_size": Param(Integer(1, 1000), "input size D of the vector RNN in the parameter-count figure"),
+    "architectures.hidden_size": Param(Integer(1, 1000), "hidden size H of the vector RNN in the parameter-count figure"),
+    "architectures.output_size": Param(Integer(1, 1000), "output size O of the vector RNN in the parameter-count figure"),
+    "architectures.max_length": Param(Integer(2, 1000), "longest sequence length T plotted in the parameter-count figure"),
+    "memory.w2_values": Param(Sequence(0.05, 1.0, 1, 5), "recurrent weights w2 whose fading memory the memory figure compares"),
+    "memory.steps": Param(Integer(2, 60), "time steps shown in the memory figure"),
+    "descent.days": Param(Integer(2, 200), "days per training sequence in the descent runs"),
+    "descent.first_days": Param(Sequence(0.0, 1.0, 1, 6), "first-day prices of the training sequences; each target is its first day"),
+    "descent.learning_rate": Param(Number(1e-6, 1.0), "learning rate η of both descent runs"),
+    "descent.tiny_learning_rate": Param(Number(1e-40, 1e-3), "a far smaller η, to show that the exploding run's first step still overshoots"),
+    "descent.max_steps": Param(Integer(10, 5000), "step limit of the descent runs (updates)"),
+    "descent.exploding_w2": Param(Number(1.0, 3.0), "starting w2 of the exploding run (near 2)"),
+    "descent.vanishing_w2": Param(Number(0.05, 1.0), "starting w2 of the vanishing run (near 0.5)"),
+    "gradients.hidden": Param(Integer(1, 64), "hidden units H of the random networks whose Jacobians are measured"),
+    "gradients.steps": Param(Integer(2, 200), "sequence length T of those networks (largest distance T − k drawn)"),
+    "gradients.networks": Param(Integer(1, 500), "random networks per setting; the bound figure draws their median"),
+    "gradients.input_scale": Param(Number(0, 5), "standard deviation of each network's drive W_hx x_t + b_h"),
+    "gradients.gamma_lambda": Param(Sequence(0.05, 5.0, 1, 4), "values of γλ compared with the bound (1 is λ = 1/γ)"),
+    "gradients.seed": Param(Integer(0, 2**31 - 1), "random seed of the gradient lab's networks and inputs"),
+    "gradients.heatmap_lambda_max": Param(Number(0.1, 10), "largest λ of the tanh heatmap"),
+    "gradients.heatmap_lambda_min": Param(Number(0.01, 10), "smallest λ of the tanh heatmap"),
+    "gradients.heatmap_rows": Param(Integer(2, 200), "number of λ values in the heatmap"),
+    "gradients.pascanu.w_min": Param(Number(-20, 40), "Figure 6 surface: smallest recurrent weight w"),
+    "gradients.pascanu.w_max": Param(Number(-20, 40), "Figure 6 surface: largest recurrent weight w"),
+    "gradients.pascanu.b_min": Param(Number(-40, 20), "Figure 6 surface: smallest bias b"),
+    "gradients.pascanu.b_max": Param(Number(-40, 20), "Figure 6 surface: largest bias b"),
+    "gradients.pascanu.grid": Param(Integer(11, 1001), "Figure 6 surface: grid points along each axis"),
+    "gradients.pascanu.start_w": Param(Number(-20, 40), "w where both gradient-descent paths start"),
+    "gradients.pascanu.start_b": Param(Number(-40, 20), "b where both gradient-descent paths start"),
+    "gradients.pascanu.learning_rate": Param(Number(0.001, 100), "learning rate η of both paths"),
+    "gradients.pascanu.iterations": Param(Integer(1, 5000), "gradient-descent steps of each path"),
+    "gradients.pascanu.clip_threshold": Param(Number(0.001, 100), "norm-clipping threshold of the clipped path"),
+    "gradients.pascanu.bifurcation_w": Param(Number(4.01, 20), "Figure 3: the unit's fixed recurrent weight (> 4)"),
+    "gradients.pascanu.bifurcation_b_min": Param(Number(-40, 20), "Figure 3: smallest bias b of the sweep"),
+    "gradients.pascanu.bifurcation_b_max": Param(Number(-40, 20), "Figure 3: largest bias b of the sweep"),
+    "gradients.truncation.hidden": Param(Integer(1, 64), "truncation figure: hidden units H"),
+    "gradients.truncation.steps": Param(Integer(2, 500), "truncation figure: sequence length T (loss at step T)"),
+    "gradients.truncation.window": Param(Integer(1, 500), "truncated BPTT window k: steps kept behind the loss"),
+    "gradients.truncation.lam": Param(Number(0.01, 10), "truncation figure: λ of the tanh network's W_hh"),
+    "gradients.lstm.steps": Param(Integer(2, 500), "LSTM teaser: sequence length T"),
+    "gradients.lstm.hidden": Param(Integer(1, 64), "LSTM teaser: hidden units H of both networks"),
+    "gradients.lstm.forget_bias": Param(Number(-10, 10), "LSTM teaser: forget-gate bias (4 gives f ≈ 0.98)"),
 }
 
 

@@ -84,3 +84,65 @@ _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 def superscript(exponent: int) -> str:
     return str(exponent).translate(_SUPERSCRIPTS)
+
+
+# --- display helpers for powers (appended for the exploding/vanishing chapters) ------
+
+
+def fraction_grouped(value: Fraction) -> str:
+    """``Fraction(1, 2**50)`` → ``'1/1,125,899,906,842,624'``; whole numbers are grouped."""
+    if value.denominator == 1:
+        return grouped(value.numerator).replace("-", MINUS)
+    sign = MINUS if value < 0 else ""
+    return f"{sign}{grouped(abs(value.numerator))}/{grouped(value.denominator)}"
+
+
+def decimal_grouped(value: Decimal | Real) -> str:
+    """An exact decimal with its integer part grouped: ``2026619832316723.2`` →
+    ``'2,026,619,832,316,723.2'``."""
+    number = to_decimal(value).normalize()
+    if number == 0:
+        return "0"
+    sign = MINUS if number < 0 else ""
+    text = format(abs(number), "f")
+    whole, _, frac = text.partition(".")
+    whole = grouped(int(whole))
+    return f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}"
+
+
+def power_of_ten(log10: Decimal | Real, *, significant: int = 4, sign: int = 1) -> str:
+    """A magnitude given by its base-10 logarithm, for numbers beyond float range:
+    ``power_of_ten(Decimal(1000000))`` → ``'10^(1,000,000)'``,
+    ``power_of_ten(301029.9956…)`` → ``'9.901 × 10^(301,029)'``.
+    ``sign=-1`` prefixes a minus sign. Never inf, never nan."""
+    if isinstance(log10, bool) or significant < 1:
+        raise ValueError("power_of_ten needs a number and at least one significant digit")
+    value = to_decimal(log10)
+    with localcontext() as context:
+        context.prec = 60
+        exponent = int(value.to_integral_value(rounding="ROUND_FLOOR"))
+        fraction = value - exponent
+        mantissa = (Decimal(10) ** fraction) if fraction else Decimal(1)
+        rounded = round(mantissa, significant - 1)
+        if rounded >= 10:
+            exponent += 1
+            rounded = round(mantissa / 10, significant - 1)
+    prefix = MINUS if sign < 0 else ""
+    power = f"10^({grouped(exponent).replace('-', MINUS)})"
+    if rounded == 1 and fraction == 0:
+        return f"{prefix}{power}"
+    digits = format(rounded.normalize(), "f")
+    return f"{prefix}{digits} {TIMES} {power}"
+
+
+def scientific_rounded(value: Fraction | Decimal | float, significant: int = 3) -> str:
+    """``2**50`` → ``'1.13 × 10¹⁵'``: rounded to ``significant`` digits."""
+    number = to_decimal(float(value))
+    if number == 0:
+        raise ValueError("zero has no scientific form")
+    exponent = number.adjusted()
+    mantissa = round(number.scaleb(-exponent), significant - 1)
+    if abs(mantissa) >= 10:
+        exponent += 1
+        mantissa = round(number.scaleb(-exponent), significant - 1)
+    return f"{show(mantissa)} {TIMES} 10{superscript(exponent)}"

@@ -41,20 +41,15 @@ def _latex(arithmetic: str) -> str:
 
 @snippet("statland-table", reads=SCENARIO_READS)
 def table(params) -> str:
+    """One row per sequence; each day's cell shows the sum x_t and the activation y_t."""
     rows = traces(params)
     longest = max(len(trace.steps) for trace, _, _ in rows.values())
-    header = ["Inputs (oldest first)"]
-    for t in range(1, longest + 1):
-        header += [f"x{sub(t)}", f"y{sub(t)}"]
+    header = ["Inputs, oldest first"] + [f"Day {t}: x{sub(t)} → y{sub(t)}" for t in range(1, longest + 1)]
     header += ["Prediction", "Observed next day"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([":--"] + ["--:"] * (len(header) - 2) + [":--"]) + "|"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([":--"] + [":-:"] * (len(header) - 2) + [":--"]) + "|"]
     for trace, words, observed in rows.values():
-        cells = [words]
-        for t in range(longest):
-            if t < len(trace.steps):
-                cells += [show(trace.steps[t].x), show(trace.steps[t].y)]
-            else:
-                cells += ["", ""]
+        cells = [words] + [f"{show(step.x)} → {show(step.y)}" for step in trace.steps]
+        cells += ["—"] * (longest - len(trace.steps))
         cells += [f"**{show(trace.prediction)}**", observed or "not given"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

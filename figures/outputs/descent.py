@@ -1,0 +1,260 @@
+"""Training the StatQuest network: the gradient check table, the BPTT graph, and real
+gradient-descent traces with exploding (w2 near 2) and vanishing (w2 near 0.5) gradients."""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+import numpy as np
+
+from rnncore import descent
+from rnncore import statquest_gradients as sg
+from rnncore.exact import power_of_ten, scientific_rounded, show
+
+from ..registry import Text, figure, snippet, values
+
+READS = ("descent.*",)
+
+
+def _setup(params):
+    return (tuple(float(v) for v in params["descent.first_days"]), int(params["descent.days"]),
+            float(params["descent.learning_rate"]), int(params["descent.max_steps"]))
+
+
+@lru_cache(maxsize=8)
+def _run(firsts, days, w2, eta, steps):
+    return descent.echo_run(firsts, days, w2, learning_rate=eta, max_steps=steps)
+
+
+def runs(params):
+    firsts, days, eta, steps = _setup(params)
+    return {
+        "exploding": _run(firsts, days, float(params["descent.exploding_w2"]), eta, steps),
+        "vanishing": _run(firsts, days, float(params["descent.vanishing_w2"]), eta, steps),
+        "tiny": _run(firsts, days, float(params["descent.exploding_w2"]),
+                     float(params["descent.tiny_learning_rate"]), steps),
+    }
+
+
+def sci(value: float) -> str:
+    """Two significant digits: plain for ordinary sizes, with a power of ten otherwise."""
+    if not value:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return show(Decimal(f"{value:.2g}"))
+    return scientific_rounded(value, 2)
+
+
+def num(value: float) -> str:
+    """Three significant digits for ordinary sizes."""
+    if not value:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return show(Decimal(f"{value:.3g}"))
+    return scientific_rounded(value, 3)
+
+
+@values("descent", reads=READS)
+def descent_values(params) -> dict[str, str]:
+    firsts, days, eta, steps = _setup(params)
+    result = {
+        "descent.days": str(days), "descent.days_minus_one": str(days - 1),
+        "descent.first_days": ", ".join(show(v) for v in firsts),
+        "descent.sequences": str(len(firsts)),
+        "descent.learning_rate": show(eta), "descent.tiny_learning_rate": sci(params["descent.tiny_learning_rate"]),
+        "descent.max_steps": str(steps),
+        "descent.optimum_ssr": show(descent.echo_optimum_ssr(firsts, days)),
+        "descent.mean_ssr": show(descent.mean_predictor_ssr(firsts)),
+        "descent.mean_prediction": show(sum(firsts) / len(firsts)),
+    }
+    for name, value in descent.ECHO_OPTIMUM.items():
+        result[f"descent.optimum.{name}"] = show(value)
+    for key, run in runs(params).items():
+        s = descent.summary(run)
+        result[f"descent.{key}.stop"] = s["stop"]
+        result[f"descent.{key}.steps"] = str(s["steps"])
+        for field in ("first_loss", "last_loss", "first_step", "largest_step", "last_step", "w2_after_first"):
+            result[f"descent.{key}.{field}"] = num(s[field]) if field in ("first_loss", "last_loss", "w2_after_first") else sci(s[field])
+        result[f"descent.{key}.w2_start"] = show(s["w2_start"])
+        result[f"descent.{key}.w2_final"] = num(s["w2_final"])
+        final = run.final
+        for name in sg.NAMES:
+            result[f"descent.{key}.final.{name}"] = num(final[name])
+    return result
+
+
+def _tick(value: float) -> str:
+    from rnncore.exact import MINUS, superscript
+
+    if value in (0.0, 1.0, -1.0):
+        return show(value)
+    exponent = int(round(np.log10(abs(value))))
+    return f"{MINUS if value < 0 else ''}10{superscript(exponent)}"
+
+
+def _trace_panels(fig, run, theme, color, *, optimum_w2=None, plateau=None, extra=None):
+    import numpy as np
+
+    axes = fig.subplots(1, 3)
+    it = np.arange(len(run.iterations))
+    axes[0].plot(it, run.losses, color=color, lw=1.8, label=f"η = {run.learning_rate:g}")
+    if extra is not None:
+        axes[0].plot(np.arange(len(extra.iterations)), extra.losses, color=theme.muted, lw=1.4, ls="--",
+                     label=f"η = {extra.learning_rate:g}")
+    if plateau is not None:
+        axes[0].axhline(plateau, color=theme.green, lw=1, ls=":")
+        axes[0].annotate("best constant\nprediction", (0, plateau), xytext=(2, 4), textcoords="offset points",
+                         ha="left", va="bottom", color=theme.green, fontsize=9)
+    axes[0].set_yscale("log")
+    axes[0].set_title("loss (SSR)")
+    axes[0].set_xlabel("iteration")
+    sizes = run.step_sizes
+    axes[1].plot(np.arange(1, sizes.size + 1), sizes, color=color, lw=1.8)
+    if extra is not None:
+        axes[1].plot(np.arange(1, extra.step_sizes.size + 1), extra.step_sizes, color=theme.muted, lw=1.4, ls="--")
+    axes[1].set_yscale("log")
+    axes[1].set_title("step size ‖Δθ‖")
+    axes[1].set_xlabel("update")
+    w2 = run.parameter("w2")
+    axes[2].plot(it, w2, color=color, lw=1.8)
+    if extra is not None:
+        axes[2].plot(np.arange(len(extra.iterations)), extra.parameter("w2"), color=theme.muted, lw=1.4, ls="--")
+    if optimum_w2 is not None:
+        axes[2].axhline(optimum_w2, color=theme.green, lw=1, ls=":")
+        axes[2].annotate(f"w2 = {optimum_w2:g} remembers", (it[-1], optimum_w2), xytext=(0, -4),
+                         textcoords="offset points", ha="right", va="top", color=theme.green, fontsize=9)
+    if np.max(np.abs(w2)) > 1e3:
+        axes[2].set_yscale("symlog", linthresh=1)
+        decades = int(np.ceil(np.log10(np.max(np.abs(w2)))))
+        every = max(1, decades // 3)
+        ticks = sorted({0.0, *(-(10.0 ** k) for k in range(every, decades + 1, every))})
+        axes[2].set_yticks(ticks, [_tick(v) for v in ticks])
+    axes[2].set_title("w2")
+    axes[2].set_xlabel("iteration")
+    for ax in axes:
+        ax.grid(True, lw=0.6)
+        if len(run.iterations) > 50:
+            ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(left=0)
+    if extra is not None:
+        axes[0].legend(loc="center right", fontsize=9)
+    return axes
+
+
+@figure("descent-exploding", reads=READS, size=(10.0, 4.2))
+def descent_exploding(fig, params, theme) -> Text:
+    r = runs(params)
+    run, tiny = r["exploding"], r["tiny"]
+    s, t = descent.summary(run), descent.summary(tiny)
+    firsts, days, eta, steps = _setup(params)
+    _trace_panels(fig, run, theme, theme.warm, optimum_w2=descent.ECHO_OPTIMUM["w2"], extra=tiny,
+                  plateau=descent.mean_predictor_ssr(firsts))
+    fig.suptitle(f"Gradient descent from w2 = {show(s['w2_start'])}, {days} days", fontweight="bold")
+    return Text(
+        alt=(f"Three panels for gradient descent on the StatQuest network from w2 = {show(s['w2_start'])} with "
+             f"{days}-day sequences and a log iteration axis. With η = {show(eta)} the loss starts at "
+             f"{sci(s['first_loss'])}, the first step has size {sci(s['first_step'])} and throws w2 to "
+             f"{sci(s['w2_after_first'])}; after {s['steps']} updates the loss is still {sci(s['last_loss'])}. "
+             f"With η = {sci(tiny.learning_rate)} (dashed) the first step is {sci(t['first_step'])}, w2 lands at "
+             f"{sci(t['w2_after_first'])} and stays there with the loss at {sci(t['last_loss'])}."),
+        caption=(f"Exploding gradients in a real run: the first gradient is so large that one step throws w2 "
+                 f"past the optimum at {show(descent.ECHO_OPTIMUM['w2'])} into the region where the ReLU is off for good. Shrinking η to "
+                 f"{sci(tiny.learning_rate)} (dashed) only shortens the jump to {sci(t['first_step'])}; "
+                 f"it still overshoots."))
+
+
+@figure("descent-vanishing", reads=READS, size=(10.0, 4.2))
+def descent_vanishing(fig, params, theme) -> Text:
+    run = runs(params)["vanishing"]
+    s = descent.summary(run)
+    firsts, days, eta, steps = _setup(params)
+    plateau = descent.mean_predictor_ssr(firsts)
+    _trace_panels(fig, run, theme, theme.cool, optimum_w2=descent.ECHO_OPTIMUM["w2"], plateau=plateau)
+    fig.suptitle(f"Gradient descent from w2 = {show(s['w2_start'])}, {days} days", fontweight="bold")
+    return Text(
+        alt=(f"Three panels for gradient descent on the StatQuest network from w2 = {show(s['w2_start'])} with "
+             f"{days}-day sequences, η = {show(eta)}, log iteration axis. The loss falls from {sci(s['first_loss'])} "
+             f"to {sci(s['last_loss'])}, the loss of the best constant prediction, and stays there; the step size "
+             f"falls from {sci(s['first_step'])} to {sci(s['last_step'])}; w2 moves from {show(s['w2_start'])} to "
+             f"{num(s['w2_final'])}, far from 1. The run stops at the step limit of {steps} updates."),
+        caption=(f"Vanishing gradients in a real run: the network quickly learns the average, then the "
+                 f"steps that would teach it to remember day 1 shrink to {sci(s['last_step'])}, and the step "
+                 f"limit arrives long before w2 gets anywhere near {show(descent.ECHO_OPTIMUM['w2'])}."))
+
+
+# --- the gradient check -------------------------------------------------------------
+
+CHECK_WEIGHTS = {"w1": 1.8, "b1": 0.1, "w2": 0.5, "w3": 1.1, "b2": 0.2}
+CHECK_INPUTS = [[1.0, 0.5, 0.5], [0.0, 0.5, 1.0], [0.5, 1.0, 0.0]]
+CHECK_TARGETS = [0.0, 1.0, 0.5]
+
+
+@snippet("gradient-check-table")
+def gradient_check_table(params) -> str:
+    by_hand = sg.gradients(CHECK_WEIGHTS, CHECK_INPUTS, CHECK_TARGETS)
+    exact = sg.gradients(CHECK_WEIGHTS, CHECK_INPUTS, CHECK_TARGETS, exact=True)
+    matrix = sg.rnn_gradients(CHECK_WEIGHTS, CHECK_INPUTS, CHECK_TARGETS)
+    numeric = sg.finite_differences(CHECK_WEIGHTS, CHECK_INPUTS, CHECK_TARGETS, eps=1e-6)
+    lines = ["| Parameter | BPTT by hand, exact | `rnn.bptt` with H = 1 | central difference, ε = 10⁻⁶ | relative difference |",
+             "|---|--:|--:|--:|--:|"]
+    from rnncore.examples.gradients_scalar import _decimal
+    for name in sg.NAMES:
+        rel = abs(numeric[name] - float(by_hand[name])) / max(abs(float(by_hand[name])), 1e-12)
+        lines.append(f"| {name} | {show(_decimal(exact[name]))} | {matrix[name]:.8g} | {numeric[name]:.8g} | "
+                     f"{scientific_rounded(rel, 2) if rel else '0'} |")
+    return "\n".join(lines) + "\n"
+
+
+@values("gradient-check")
+def gradient_check_values(params) -> dict[str, str]:
+    out = {f"check.{k}": show(v) for k, v in CHECK_WEIGHTS.items()}
+    out["check.inputs"] = "; ".join(", ".join(show(v) for v in seq) for seq in CHECK_INPUTS)
+    out["check.targets"] = ", ".join(show(v) for v in CHECK_TARGETS)
+    out["check.ssr"] = _exact_ssr()
+    return out
+
+
+def _exact_ssr() -> str:
+    from rnncore.examples.gradients_scalar import _decimal
+    return show(_decimal(sg.ssr(CHECK_WEIGHTS, CHECK_INPUTS, CHECK_TARGETS, exact=True)))
+
+
+# --- the BPTT computation graph ------------------------------------------------------
+
+@figure("bptt-graph", size=(9.0, 3.4))
+def bptt_graph(fig, params, theme) -> Text:
+    from matplotlib.patches import FancyBboxPatch
+
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    xs = [0.0, 2.6, 5.2, 7.8]
+    for i, x in enumerate(xs):
+        ax.add_patch(FancyBboxPatch((x - 0.45, -0.35), 0.9, 0.7, boxstyle="round,pad=0.02,rounding_size=0.15",
+                                    lw=1.4, edgecolor=theme.accent if i else theme.muted, facecolor=theme.fill))
+        ax.text(x, 0, f"$h_{i}$", ha="center", va="center", fontsize=14, color=theme.ink)
+        if i:
+            ax.text(x, -1.45, f"$x_{i}$", ha="center", va="center", fontsize=13, color=theme.ink)
+            ax.annotate("", xy=(x, -0.38), xytext=(x, -1.2), arrowprops=dict(arrowstyle="-|>", color=theme.muted, lw=1.2))
+            ax.text(x + 0.1, -0.8, "$W_{hx}$", fontsize=10, color=theme.muted, va="center")
+    for i in range(1, 4):
+        a, b = xs[i - 1], xs[i]
+        ax.annotate("", xy=(b - 0.48, 0), xytext=(a + 0.48, 0),
+                    arrowprops=dict(arrowstyle="-|>", color=theme.ink, lw=1.4))
+        ax.annotate("", xy=(a + 0.48, 0.25), xytext=(b - 0.48, 0.25),
+                    arrowprops=dict(arrowstyle="-|>", color=theme.warm, lw=1.4, ls="--"))
+        ax.text((a + b) / 2, 0.62, rf"$\dfrac{{\partial h_{i}}}{{\partial h_{i - 1}}} = \mathrm{{diag}}(\varphi'(z_{i}))\,W_{{hh}}$",
+                ha="center", va="bottom", fontsize=12, color=theme.warm)
+    ax.text(xs[3] + 0.8, 0, r"$\ell_3$", ha="left", va="center", fontsize=14, color=theme.ink)
+    ax.annotate("", xy=(xs[3] + 0.75, 0), xytext=(xs[3] + 0.48, 0), arrowprops=dict(arrowstyle="-|>", color=theme.ink))
+    ax.text(3.9, 1.9, r"$\dfrac{\partial h_3}{\partial h_0} = \dfrac{\partial h_3}{\partial h_2}\,"
+            r"\dfrac{\partial h_2}{\partial h_1}\,\dfrac{\partial h_1}{\partial h_0}$",
+            ha="center", va="center", fontsize=15, color=theme.ink)
+    ax.set_xlim(-0.7, 9.0)
+    ax.set_ylim(-1.75, 2.45)
+    return Text(
+        alt=("Computation graph of three recurrent steps: states h0, h1, h2, h3 in a row, each h_i fed by input "
+             "x_i through W_hx and by the previous state. Dashed orange arrows run backwards between the states, "
+             "each labelled ∂h_i/∂h_(i−1) = diag(φ′(z_i)) W_hh; above, ∂h3/∂h0 is written as the product of the "
+             "three factors. The loss ℓ3 is computed from h3."),
+        caption=("Backpropagation through time walks the dashed arrows from right to left. Reaching h₀ from the "
+                 "loss multiplies three step Jacobians; over 50 steps it multiplies 50 of them."))
