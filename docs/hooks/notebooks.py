@@ -11,7 +11,8 @@ Notebook pages (mkdocs-jupyter):
   so they get Material's syntax colours in light and dark and its copy button;
   the notebook's own clipboard script and hidden copies of the source go.
 * An image output takes its alt text from a ``# alt: ...`` comment in its code cell
-  (nbconvert's default says only that no description was provided).
+  (nbconvert's default says only that no description was provided). Without one,
+  a matplotlib cell's axis labels and title describe it ("Plot of Y against X").
 
 Every page:
 
@@ -45,10 +46,27 @@ GLIGHTBOX_INIT = re.compile(r'<script id="init-glightbox">(?P<code>.*?)</script>
 KATEX_LINK = re.compile(r'<link rel="stylesheet" href="[^"]*assets/katex/katex\.min\.css">\s*')
 
 
+LABEL_CALL = re.compile(r"""\.(?:set_)?(?P<what>xlabel|ylabel|title|suptitle)\(\s*(?P<q>["'])(?P<text>.+?)(?P=q)""")
+
+
+def _plot_description(source: str) -> str | None:
+    """"Plot of Y against X (log scale): TITLE" from a matplotlib cell's labels."""
+    labels = {}
+    for match in LABEL_CALL.finditer(source):
+        labels.setdefault(match["what"].replace("suptitle", "title"), match["text"])
+    if "xlabel" not in labels or "ylabel" not in labels:
+        return None
+    scale = " on a logarithmic axis" if re.search(r"semilogy|loglog|set_yscale\(\s*[\"']log", source) else ""
+    title = f": {labels['title']}" if "title" in labels else ""
+    return f"Plot of {labels['ylabel']} against {labels['xlabel']}{scale}{title}"
+
+
 def _cell_alt_text(cell: str) -> str:
-    """Give the cell's image outputs the alt text of its ``# alt:`` comment."""
+    """Give the cell's image outputs the alt text of its ``# alt:`` comment (or its labels)."""
     sources = [html.unescape(source) for source in SOURCE_COPY.findall(cell)]
     alts = [match for source in sources for match in ALT_COMMENT.findall(source)]
+    if not alts:
+        alts = [text for text in map(_plot_description, sources) if text]
     if not alts:
         return cell
     texts = iter(alts)
