@@ -54,7 +54,7 @@ SEED = 13
 def display(value: Decimal | float | int) -> str:
     """``value`` to four significant digits: ``0.99``, ``1024``, ``1.126e15``, ``8.882e-16``.
 
-    Plain positional form from 10⁻³ up to below 10⁵, scientific (mantissa without
+    Plain positional form from 10⁻³ up to below 10⁴ (no padding zeros), scientific (mantissa without
     trailing zeros, ``e`` exponent) outside it; ``0`` for zero; ``-`` for minus.
     """
     number = to_decimal(value) if not isinstance(value, Decimal) else value
@@ -67,7 +67,7 @@ def display(value: Decimal | float | int) -> str:
         context.rounding = ROUND_HALF_EVEN
         rounded = +number
     exponent = rounded.adjusted()
-    if -3 <= exponent < 5:
+    if -3 <= exponent < DIGITS:
         text = format(rounded.normalize(), "f")
     else:
         mantissa = rounded.scaleb(-exponent).normalize()
