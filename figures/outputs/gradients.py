@@ -340,10 +340,13 @@ def truncated_bptt(fig, params, theme) -> Text:
     ax.grid(True, lw=0.5, axis="y")
     ax.legend(loc="upper right", fontsize=11)
     T = len(d)
+    last = max(i for i, c in enumerate(study.contributions) if c > 0)
     return Text(
         alt=(f"Bar chart on a log scale of the norms of the {T} terms of the gradient ∂ℓ_T/∂W_hh of a tanh network "
              f"(λ = {show(params['gradients.truncation.lam'])}), by distance into the past. The terms fall from "
-             f"{sci(study.contributions[0])} at distance 0 to {sci(study.contributions[-1])} at distance {T - 1}. "
+             f"{sci(study.contributions[0])} at distance 0 to {sci(study.contributions[last])} at distance {last}"
+             + (f" (the term at distance {T - 1} is exactly 0: it multiplies the starting state h₀ = 0). "
+                if last < T - 1 else ". ") +
              f"A dashed line at {K} marks the truncation window; the kept terms carry "
              f"{show(round(100 * study.kept_share, 1))} % of the summed term norms, and the truncated gradient "
              f"differs from the full one by {show(round(100 * study.relative_difference, 2))} %."),
