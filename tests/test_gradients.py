@@ -14,6 +14,7 @@
 import numpy as np
 import pytest
 
+from conftest import central_difference
 from rnncore import rnn
 from rnncore.rnn import RNN, bptt, bptt_stepwise, forward, loss, step
 from rnncore.statquest import Weights, unroll
@@ -22,16 +23,6 @@ ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"]
 LENGTHS = [1, 2, 5, 20]
 EPS = 1e-6
 TOLERANCE = 1e-6
-
-
-def central_difference(f, array, eps=EPS):
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        plus, minus = array.copy(), array.copy()
-        plus[index] += eps
-        minus[index] -= eps
-        grad[index] = (f(plus) - f(minus)) / (2 * eps)
-    return grad
 
 
 def relative_error(numeric, analytic):

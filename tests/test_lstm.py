@@ -6,7 +6,8 @@ import pytest
 from rnncore import lstm, rnn
 from rnncore.lstm import LSTM, bptt, forward, loss
 
-from test_gradients import central_difference, relative_error
+from conftest import central_difference
+from test_gradients import relative_error
 
 
 @pytest.mark.parametrize("T", [1, 2, 5, 20])

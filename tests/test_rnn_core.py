@@ -3,17 +3,8 @@ against perturbed states. The full verification suite lives in test_gradients*.p
 import numpy as np
 import pytest
 
+from conftest import central_difference
 from rnncore.rnn import RNN, bptt, forward, jacobian, loss
-
-
-def numeric_gradient(f, array, eps=1e-6):
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        plus, minus = array.copy(), array.copy()
-        plus[index] += eps
-        minus[index] -= eps
-        grad[index] = (f(plus) - f(minus)) / (2 * eps)
-    return grad
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "identity"])
@@ -23,9 +14,9 @@ def test_full_bptt_matches_central_differences(activation):
     x, targets, h0 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 5, 2)), 0.3 * rng.normal(size=(2, 4))
     grads = bptt(model, forward(model, x, h0), targets)
     for name, value in model.parameters().items():
-        numeric = numeric_gradient(lambda p: loss(forward(model.replace(**{name: p}), x, h0), targets), value)
+        numeric = central_difference(lambda p: loss(forward(model.replace(**{name: p}), x, h0), targets), value)
         assert np.max(np.abs(numeric - grads[name])) <= 1e-6 * max(1.0, np.max(np.abs(numeric))), name
-    numeric = numeric_gradient(lambda h: loss(forward(model, x, h), targets), h0)
+    numeric = central_difference(lambda h: loss(forward(model, x, h), targets), h0)
     assert np.max(np.abs(numeric - grads["h0"])) <= 1e-6 * max(1.0, np.max(np.abs(numeric)))
 
 
@@ -35,7 +26,7 @@ def test_jacobian_is_the_derivative_of_a_later_state():
     h0 = np.array([[0.1, -0.2, 0.3]])
     run = forward(model, x, h0)
     numeric = np.stack([
-        numeric_gradient(lambda h: forward(model, x, h).h[0, 5, i], h0)[0] for i in range(3)
+        central_difference(lambda h: forward(model, x, h).h[0, 5, i], h0)[0] for i in range(3)
     ])
     np.testing.assert_allclose(jacobian(model, run, 6, 0), numeric, atol=1e-8)
 
