@@ -295,10 +295,10 @@ def descent_bouncing(fig, params, theme) -> Text:
              f"the optimum {w['crossings']} times, swinging between {num(w['low'])} and {num(w['high'])}; the loss "
              f"goes up {w['rises']} times, between {sci(w['later_loss_low'])} and {sci(w['later_loss_high'])}, "
              f"and ends at {sci(w['last_loss'])}."),
-        caption=(f"Bouncing around the optimum: below the stability limit (blue) the swings across w2 = "
-                 f"{show(optimum)} die out and the loss falls to practically zero; at {show(wild)} times the limit "
-                 f"(orange) every overshoot lands w2 on the far side, where it crawls back and is thrown off again, "
-                 f"and the loss goes up and down for all {steps} iterations."))
+        caption=(f"Bouncing around the optimum: below the stability limit (the smooth line) the swings across "
+                 f"w2 = {show(optimum)} die out and the loss falls to practically zero; at {show(wild)} times the "
+                 f"limit (the jagged line) every overshoot lands w2 on the far side, where it crawls back and is "
+                 f"thrown off again, and the loss goes up and down for all {steps} iterations."))
 
 
 # --- the gradient check -------------------------------------------------------------
