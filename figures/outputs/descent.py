@@ -340,7 +340,7 @@ def _exact_ssr() -> str:
 
 # --- the BPTT computation graph ------------------------------------------------------
 
-@figure("bptt-graph", size=(9.0, 3.4))
+@figure("bptt-graph", size=(6.4, 3.9))
 def bptt_graph(fig, params, theme) -> Text:
     from matplotlib.patches import FancyBboxPatch
 
@@ -361,15 +361,17 @@ def bptt_graph(fig, params, theme) -> Text:
                     arrowprops=dict(arrowstyle="-|>", color=theme.ink, lw=1.4))
         ax.annotate("", xy=(a + 0.48, 0.25), xytext=(b - 0.48, 0.25),
                     arrowprops=dict(arrowstyle="-|>", color=theme.warm, lw=1.4, ls="--"))
-        ax.text((a + b) / 2, 0.62, rf"$\dfrac{{\partial h_{i}}}{{\partial h_{i - 1}}} = \mathrm{{diag}}(\varphi'(z_{i}))\,W_{{hh}}$",
+        ax.text((a + b) / 2, 1.05, rf"$\dfrac{{\partial h_{i}}}{{\partial h_{i - 1}}} =$",
+                ha="center", va="bottom", fontsize=12, color=theme.warm)
+        ax.text((a + b) / 2, 0.5, rf"$\mathrm{{diag}}(\varphi'(z_{i}))\,W_{{hh}}$",
                 ha="center", va="bottom", fontsize=12, color=theme.warm)
     ax.text(xs[3] + 0.8, 0, r"$\ell_3$", ha="left", va="center", fontsize=14, color=theme.ink)
     ax.annotate("", xy=(xs[3] + 0.75, 0), xytext=(xs[3] + 0.48, 0), arrowprops=dict(arrowstyle="-|>", color=theme.ink))
-    ax.text(3.9, 1.9, r"$\dfrac{\partial h_3}{\partial h_0} = \dfrac{\partial h_3}{\partial h_2}\,"
+    ax.text(3.9, 2.7, r"$\dfrac{\partial h_3}{\partial h_0} = \dfrac{\partial h_3}{\partial h_2}\,"
             r"\dfrac{\partial h_2}{\partial h_1}\,\dfrac{\partial h_1}{\partial h_0}$",
             ha="center", va="center", fontsize=15, color=theme.ink)
     ax.set_xlim(-0.7, 9.0)
-    ax.set_ylim(-1.75, 2.45)
+    ax.set_ylim(-1.75, 3.25)
     return Text(
         alt=("Computation graph of three recurrent steps: states h0, h1, h2, h3 in a row, each h_i fed by input "
              "x_i through W_hx and by the previous state. Dashed orange arrows run backwards between the states, "

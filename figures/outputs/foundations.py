@@ -172,7 +172,7 @@ def _grid(ax, grid, left, top, theme, *, blocks=0):
                                        edgecolor=theme.ink, lw=2.4))
 
 
-@figure("cnn-feature-map", size=(9.0, 3.3))
+@figure("cnn-feature-map", size=(6.4, 2.6))
 def cnn_feature_map(fig, params, theme) -> Text:
     grids = feature_map_steps()
     ax = fig.add_subplot()
