@@ -28,13 +28,19 @@ def _alt(text: str) -> str:
 
 
 def figure_markdown(output: Output, text: Text, size: tuple[int, int]) -> str:
-    """The include a page pulls in: both variants, alt text, a caption."""
+    """The include a page pulls in: both variants, alt text, a caption.
+
+    Material shows ``#only-light`` or ``#only-dark`` by the reader's scheme; the
+    hidden variant is lazy, so it is not downloaded until the scheme changes.
+    ``data-gallery`` keeps the variants in separate lightbox galleries
+    (mkdocs-glightbox), so a dark reader never pages through light images.
+    """
     if not text.alt.strip() or not text.caption.strip():
         raise ValueError(f"figure {output.name!r} needs alt text and a caption")
     width, height = size
     images = [
         f'![{_alt(text.alt)}]({FIGURE_DIR.removeprefix("docs/")}/{output.name}-{theme}.svg#only-{theme})'
-        f'{{ width="{width}" height="{height}" }}'
+        f'{{ width="{width}" height="{height}" loading="lazy" decoding="async" data-gallery="figures-{theme}" }}'
         for theme in THEMES
     ]
     return (

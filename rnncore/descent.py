@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable, Sequence
 
 import numpy as np
@@ -215,3 +216,84 @@ def summary(run: Run) -> dict[str, float | int | str]:
         "w2_after_first": float(run.parameter("w2")[1]) if "w2" in run.names and len(run.iterations) > 1 else float("nan"),
         "w2_final": float(run.final["w2"]) if "w2" in run.names else float("nan"),
     }
+
+
+# --- bouncing: the learning rate against the curvature of the valley -----------------
+#
+# Following only w2 (the other four parameters held at ECHO_OPTIMUM, as the StatQuest
+# video does when it "just focuses on w2"), the echo task's SSR is, while every ReLU
+# is on (w2 > 0, first days ≥ 0),
+#
+#     SSR(w2) = Σ_k (a w2ⁿ v_k + b2 − v_k)²,   n = days − 1,  a = w1 w3,
+#
+# and its curvature is
+#
+#     SSR″(w2) = Σ_k 2 [ (a n w2ⁿ⁻¹ v_k)² + (a w2ⁿ v_k + b2 − v_k) a n (n − 1) w2ⁿ⁻² v_k ].
+#
+# Near the optimum one update maps w2 − 1 to (1 − η SSR″/U)(w2 − 1): the iterate
+# overshoots (lands on the other side) once η > U/SSR″ and the overshoot grows once
+# η > 2U/SSR″, the stability limit.
+
+
+def _echo_fixed(weights):
+    fixed = {name: sg.exact_number(weights[name]) for name in sg.NAMES}
+    if fixed["b1"] != 0 or fixed["w1"] <= 0:
+        raise ValueError("the closed form needs b1 = 0 and w1 > 0 (every ReLU on)")
+    return fixed
+
+
+def echo_curvature(first_days: Sequence[float], days: int, w2, *, weights: dict | None = None) -> Fraction:
+    """d²SSR/dw2² of the echo task, exactly, with the other parameters at ``weights``
+    (default :data:`ECHO_OPTIMUM`). Needs w2 > 0 so that every ReLU is on."""
+    inputs, targets = echo_task(first_days, days)
+    fixed = _echo_fixed(weights or ECHO_OPTIMUM)
+    w = sg.exact_number(w2)
+    if w <= 0:
+        raise ValueError(f"the closed form needs w2 > 0 (every ReLU on), got {w2!r}")
+    if any(v < 0 for v in targets):
+        raise ValueError("first-day prices must be ≥ 0")
+    n, a, b2 = int(days) - 1, fixed["w1"] * fixed["w3"], fixed["b2"]
+    total = Fraction(0)
+    for v in (sg.exact_number(t) for t in targets):
+        slope = a * n * w ** (n - 1) * v
+        residual = a * w ** n * v + b2 - v
+        bend = a * n * (n - 1) * w ** (n - 2) * v if n >= 2 else Fraction(0)
+        total += 2 * (slope * slope + residual * bend)
+    return total
+
+
+def stability_limit(first_days: Sequence[float], days: int, w2=1) -> Fraction:
+    """The largest η for which gradient descent on w2 alone does not overshoot further
+    and further near ``w2`` (default: the optimum, 1): 2U / SSR″(w2), exactly."""
+    curvature = echo_curvature(first_days, days, w2)
+    if curvature <= 0:
+        raise ValueError("the SSR is not curved upwards there")
+    return Fraction(2 * len(list(first_days))) / curvature
+
+
+def echo_w2_run(first_days: Sequence[float], days: int, w2: float, *, learning_rate: float,
+                max_steps: int) -> Run:
+    """Gradient descent on w2 alone, the other parameters held at :data:`ECHO_OPTIMUM`."""
+    inputs, targets = echo_task(first_days, days)
+    start = {**ECHO_OPTIMUM, "w2": float(w2)}
+    return train_statquest(inputs, targets, start, learning_rate=learning_rate, max_steps=int(max_steps),
+                           train=("w2",))
+
+
+def crossings(values: Sequence[float], level: float) -> int:
+    """How often two successive values lie on opposite sides of ``level``."""
+    v = np.asarray(values, dtype=float) - level
+    return int(np.sum(v[1:] * v[:-1] < 0))
+
+
+def rises(losses: Sequence[float]) -> int:
+    """How many updates made the loss go *up*."""
+    return int(np.sum(np.diff(np.asarray(losses, dtype=float)) > 0))
+
+
+def bounce_run(first_days: Sequence[float], days: int, w2: float, factor: float, *, max_steps: int) -> Run:
+    """Gradient descent on w2 alone with η = ``factor`` × the stability limit at the optimum."""
+    if isinstance(factor, bool) or not (isinstance(factor, (int, float)) and factor > 0 and math.isfinite(factor)):
+        raise ValueError(f"factor must be a positive finite number, got {factor!r}")
+    eta = float(factor) * float(stability_limit(first_days, days))
+    return echo_w2_run(first_days, days, w2, learning_rate=eta, max_steps=max_steps)

@@ -104,3 +104,67 @@ def test_page_values_come_from_these_runs(page_runs):
     assert values["descent.vanishing.last_step"] == sci(s["last_step"])
     assert values["descent.vanishing.stop"] == "step limit"
     assert values["descent.exploding.first_step"] == sci(descent.summary(runs["exploding"])["first_step"])
+
+
+# --- bouncing: the stability limit and the runs of the exploding chapter -------------
+
+def test_curvature_matches_finite_differences_of_the_gradient():
+    firsts, days = [1.0, 0.5], 50
+    inputs, targets = descent.echo_task(firsts, days)
+    for w2 in (1.0, 0.9, 1.05, 2.0):
+        eps = 1e-7 * w2
+        grad = lambda w: sg.gradients({**descent.ECHO_OPTIMUM, "w2": w}, inputs, targets)["w2"]
+        numeric = (grad(w2 + eps) - grad(w2 - eps)) / (2 * eps)
+        exact = float(descent.echo_curvature(firsts, days, w2))
+        assert numeric == pytest.approx(exact, rel=1e-5, abs=1e-6)
+    # at the optimum the residuals vanish: SSR″ = 2 Σ v² (T − 1)², exactly
+    assert descent.echo_curvature(firsts, days, 1) == 2 * (1 + 0.25) * 49 ** 2
+
+
+def test_curvature_refuses_what_the_closed_form_cannot_do():
+    with pytest.raises(ValueError):
+        descent.echo_curvature([1.0], 10, 0.0)
+    with pytest.raises(ValueError):
+        descent.echo_curvature([1.0], 10, 1.0, weights={**descent.ECHO_OPTIMUM, "b1": 0.1})
+    with pytest.raises(ValueError):
+        descent.bounce_run([1.0], 10, 0.9, -1.0, max_steps=10)
+
+
+def test_the_stability_limit_separates_settling_from_bouncing():
+    firsts, days = [1.0, 0.5], 50
+    limit = float(descent.stability_limit(firsts, days))
+    below = descent.echo_w2_run(firsts, days, 1.001, learning_rate=0.95 * limit, max_steps=2000)
+    above = descent.echo_w2_run(firsts, days, 1.001, learning_rate=1.05 * limit, max_steps=2000)
+    assert below.losses[-1] < 1e-20                       # settles
+    assert above.losses[-1] > 1e-4                        # keeps swinging
+    assert descent.crossings(above.parameter("w2")[-100:], 1.0) == 99   # every step crosses
+
+
+def test_counters():
+    assert descent.crossings([0.9, 1.1, 0.95, 0.97, 1.2], 1.0) == 3
+    assert descent.rises([3.0, 2.0, 2.5, 1.0, 1.0, 4.0]) == 2
+
+
+def test_bouncing_runs_do_what_the_page_says():
+    from figures.outputs.descent import bounce_runs, bounce_summary
+    from figures.params import load
+
+    params = load()
+    runs = bounce_runs(params)
+    calm, wild = bounce_summary(runs["calm"]), bounce_summary(runs["wild"])
+    # below the limit: swings across the optimum that die out, a loss that never rises
+    assert calm["rises"] == 0 and calm["crossings"] >= 10 and calm["last_loss"] < 1e-20
+    # above it: the loss goes up and down again and again and w2 keeps changing sides
+    assert wild["rises"] >= 50 and wild["crossings"] >= 50
+    assert wild["last_loss"] > 1e-3
+    w2 = runs["wild"].parameter("w2")[wild["first_cross"]:]
+    assert np.all((w2 > 0.5) & (w2 < 1.1))                # it bounces, it does not escape
+    assert runs["wild"].stop == descent.STEP_LIMIT
+
+
+def test_from_w2_2_no_learning_rate_bounces():
+    """From w2 = 2 on 50 days the curvature spans ~29 orders of magnitude: whatever η,
+    gradient descent on w2 crosses the optimum at most once in 300 updates."""
+    for eta in np.geomspace(1e-36, 1.0, 37):
+        run = descent.echo_w2_run([1.0, 0.5], 50, 2.0, learning_rate=float(eta), max_steps=300)
+        assert descent.crossings(run.parameter("w2"), 1.0) <= 1, eta

@@ -1,22 +1,132 @@
-"""Make notebook pages as clean as Markdown pages.
+"""Make notebook pages as clean as Markdown pages, and keep every page light.
 
-mkdocs-jupyter's template loads MathJax (math is already rendered at build time
-by math.py) and imports mermaid from a CDN; both would reach for other hosts,
-so they are removed from the built page.
+Notebook pages (mkdocs-jupyter):
+
+* MathJax and the CDN mermaid import are removed: math is rendered at build time
+  by ``math.py``, and no page may reach for another host.
+* The ~570 kB of inline JupyterLab CSS (which assumes light colours) is removed;
+  ``assets/guide.css`` styles the few notebook classes with Material's colour
+  variables, so the slate (dark) scheme is right too.
+* Code cells become Material code blocks (``<div class="highlight"><pre><code>``),
+  so they get Material's syntax colours in light and dark and its copy button;
+  the notebook's own clipboard script and hidden copies of the source go.
+* An image output takes its alt text from a ``# alt: ...`` comment in its code cell
+  (nbconvert's default says only that no description was provided). Without one,
+  a matplotlib cell's axis labels and title describe it ("Plot of Y against X").
+
+Every page:
+
+* mkdocs-glightbox puts its script and stylesheet into every page's ``<head>``,
+  where they block the first paint. Pages without a zoomable image lose them;
+  the others load the script deferred and the stylesheet without blocking.
+* KaTeX's stylesheet is only linked from pages that have math, and those pages
+  preload KaTeX's two most used fonts, so text does not reflow when they arrive.
 """
 from __future__ import annotations
 
+import html
 import re
 
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 CDN_MODULE = re.compile(r'<script type="module">(?:(?!</script>).)*?https://cdn[^"]*"(?:(?!</script>).)*</script>', re.S)
+# mkdocs-jupyter's styles sit inside the article; Material's own are <link>s in <head>.
+INLINE_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
+CLIPBOARD_SCRIPT = re.compile(r"<script>\s*(?:\(function \(global, factory\)|document\.addEventListener\('clipboard-copy').*?</script>", re.S)
+CLIPBOARD_BUTTON = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>', re.S)
+SOURCE_COPY = re.compile(r'<div class="clipboard-copy-txt" id="[^"]*">(.*?)</div>', re.S)
+CODE_BLOCK = re.compile(r'<div class="highlight-ipynb hl-(?P<lang>[\w-]+)"><pre>(?:<span></span>)?(?P<code>.*?)</pre></div>', re.S)
+CELL_SPLIT = re.compile(r'(?=<div class="jp-Cell jp-(?:Code|Markdown|Raw)Cell)')
+ALT_COMMENT = re.compile(r"^\s*#\s*alt:\s*(.+?)\s*$", re.M)
+DEFAULT_ALT = re.compile(r'<img alt="No description has been provided for this image"')
+WRAPPER_TABINDEX = re.compile(r'(<div class="jp-Cell-inputWrapper") tabindex="0"')
+
+GLIGHTBOX_LINK = re.compile(r'<link href="(?P<href>[^"]*glightbox\.min\.css)" rel="stylesheet">')
+GLIGHTBOX_SCRIPT = re.compile(r'<script src="(?P<src>[^"]*glightbox\.min\.js)"></script>')
+GLIGHTBOX_STYLE = re.compile(r'<style id="glightbox-style">.*?</style>', re.S)
+GLIGHTBOX_INIT = re.compile(r'<script id="init-glightbox">(?P<code>.*?)</script>', re.S)
+KATEX_LINK = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*assets/katex/)katex\.min\.css">\s*')
+KATEX_PRELOAD = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
 
 
-def clean(html: str) -> str:
-    return CDN_MODULE.sub("", MATHJAX.sub("", html))
+LABEL_CALL = re.compile(r"""\.(?:set_)?(?P<what>xlabel|ylabel|title|suptitle)\(\s*(?P<q>["'])(?P<text>.+?)(?P=q)""")
+
+
+def _plot_description(source: str) -> str | None:
+    """"Plot of Y against X (log scale): TITLE" from a matplotlib cell's labels."""
+    labels = {}
+    for match in LABEL_CALL.finditer(source):
+        labels.setdefault(match["what"].replace("suptitle", "title"), match["text"])
+    if "xlabel" not in labels or "ylabel" not in labels:
+        return None
+    scale = " on a logarithmic axis" if re.search(r"semilogy|loglog|set_yscale\(\s*[\"']log", source) else ""
+    title = f": {labels['title']}" if "title" in labels else ""
+    return f"Plot of {labels['ylabel']} against {labels['xlabel']}{scale}{title}"
+
+
+def _cell_alt_text(cell: str) -> str:
+    """Give the cell's image outputs the alt text of its ``# alt:`` comment (or its labels)."""
+    sources = [html.unescape(source) for source in SOURCE_COPY.findall(cell)]
+    alts = [match for source in sources for match in ALT_COMMENT.findall(source)]
+    if not alts:
+        alts = [text for text in map(_plot_description, sources) if text]
+    if not alts:
+        return cell
+    texts = iter(alts)
+    last = alts[-1]
+    return DEFAULT_ALT.sub(lambda _m: f'<img alt="{html.escape(next(texts, last))}"', cell)
+
+
+def clean(text: str) -> str:
+    """The built HTML of a notebook page, cleaned (see the module docstring)."""
+    text = MATHJAX.sub("", text)
+    text = CDN_MODULE.sub("", text)
+    head, separator, body = text.partition('<div class="jupyter-wrapper">')
+    if separator:
+        # mkdocs-jupyter's styles and scripts come just before the notebook and
+        # after it (inside the article); Material's <head> has no inline <style>.
+        article_start = head.find("<article")
+        head = head[:article_start] + INLINE_STYLE.sub("", CLIPBOARD_SCRIPT.sub("", head[article_start:]))
+        notebook_end = body.find("<!-- jupyter-wrapper -->")
+        notebook, rest = body[:notebook_end], body[notebook_end:]
+        notebook = "".join(_cell_alt_text(cell) for cell in CELL_SPLIT.split(notebook))
+        notebook = CLIPBOARD_BUTTON.sub("", notebook)
+        notebook = SOURCE_COPY.sub("", notebook)
+        notebook = WRAPPER_TABINDEX.sub(r"\1", notebook)
+        notebook = CODE_BLOCK.sub(
+            lambda m: f'<div class="language-{m["lang"]} highlight"><pre><span></span><code>{m["code"]}</code></pre></div>',
+            notebook,
+        )
+        rest = INLINE_STYLE.sub("", rest, count=1)
+        text = head + separator + notebook + rest
+    return text
+
+
+def lighten(text: str) -> str:
+    """Every page: third-party assets only where needed, and never render-blocking."""
+    if 'class="glightbox"' in text:
+        text = GLIGHTBOX_LINK.sub(
+            lambda m: f'<link href="{m["href"]}" rel="stylesheet" media="print" onload="this.media=\'all\'">', text
+        )
+        text = GLIGHTBOX_SCRIPT.sub(lambda m: f'<script src="{m["src"]}" defer></script>', text)
+        text = GLIGHTBOX_INIT.sub(
+            lambda m: f'<script id="init-glightbox">document.addEventListener("DOMContentLoaded",()=>{{{m["code"]}}});</script>',
+            text,
+        )
+    else:
+        for pattern in (GLIGHTBOX_LINK, GLIGHTBOX_SCRIPT, GLIGHTBOX_STYLE, GLIGHTBOX_INIT):
+            text = pattern.sub("", text)
+    if 'class="katex"' not in text:
+        text = KATEX_LINK.sub("", text)
+    else:
+        text = KATEX_LINK.sub(
+            lambda m: "".join(f'<link rel="preload" href="{m["base"]}fonts/{font}" as="font" type="font/woff2" crossorigin>'
+                              for font in KATEX_PRELOAD) + m[0],
+            text, count=1,
+        )
+    return text
 
 
 def on_post_page(output, page, config):
     if page.file.src_uri.endswith(".ipynb"):
-        return clean(output)
-    return output
+        output = clean(output)
+    return lighten(output)

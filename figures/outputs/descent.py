@@ -2,6 +2,7 @@
 gradient-descent traces with exploding (w2 near 2) and vanishing (w2 near 0.5) gradients."""
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from functools import lru_cache
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from rnncore import descent
 from rnncore import statquest_gradients as sg
-from rnncore.exact import power_of_ten, scientific_rounded, show
+from rnncore.exact import decimal_grouped, power_of_ten, scientific_rounded, show
 
 from ..registry import Text, figure, snippet, values
 
@@ -92,56 +93,61 @@ def _tick(value: float) -> str:
     return f"{MINUS if value < 0 else ''}10{superscript(exponent)}"
 
 
+PHONE_RC = {"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12,
+            "ytick.labelsize": 12}
+
+
 def _trace_panels(fig, run, theme, color, *, optimum_w2=None, plateau=None, extra=None):
+    """Loss, step size and w2 per iteration, stacked so that a phone shows them legibly."""
+    import matplotlib
     import numpy as np
 
-    axes = fig.subplots(1, 3)
+    with matplotlib.rc_context(PHONE_RC):
+        axes = fig.subplots(3, 1, sharex=True)
     it = np.arange(len(run.iterations))
-    axes[0].plot(it, run.losses, color=color, lw=1.8, label=f"η = {run.learning_rate:g}")
+    axes[0].plot(it, run.losses, color=color, lw=1.8, label=f"η = {sci(run.learning_rate)}")
     if extra is not None:
         axes[0].plot(np.arange(len(extra.iterations)), extra.losses, color=theme.muted, lw=1.4, ls="--",
-                     label=f"η = {extra.learning_rate:g}")
+                     label=f"η = {sci(extra.learning_rate)}")
     if plateau is not None:
         axes[0].axhline(plateau, color=theme.green, lw=1, ls=":")
-        axes[0].annotate("best constant\nprediction", (0, plateau), xytext=(2, 4), textcoords="offset points",
-                         ha="left", va="bottom", color=theme.green, fontsize=9)
+        axes[0].annotate("best constant prediction", (0, plateau), xytext=(4, 4), textcoords="offset points",
+                         ha="left", va="bottom", color=theme.green, fontsize=12)
     axes[0].set_yscale("log")
-    axes[0].set_title("loss (SSR)")
-    axes[0].set_xlabel("iteration")
+    axes[0].set_ylabel("loss (SSR)")
     sizes = run.step_sizes
     axes[1].plot(np.arange(1, sizes.size + 1), sizes, color=color, lw=1.8)
     if extra is not None:
         axes[1].plot(np.arange(1, extra.step_sizes.size + 1), extra.step_sizes, color=theme.muted, lw=1.4, ls="--")
     axes[1].set_yscale("log")
-    axes[1].set_title("step size ‖Δθ‖")
-    axes[1].set_xlabel("update")
+    axes[1].set_ylabel("step size ‖Δθ‖")
     w2 = run.parameter("w2")
     axes[2].plot(it, w2, color=color, lw=1.8)
     if extra is not None:
         axes[2].plot(np.arange(len(extra.iterations)), extra.parameter("w2"), color=theme.muted, lw=1.4, ls="--")
     if optimum_w2 is not None:
         axes[2].axhline(optimum_w2, color=theme.green, lw=1, ls=":")
-        axes[2].annotate(f"w2 = {optimum_w2:g} remembers", (it[-1], optimum_w2), xytext=(0, -4),
-                         textcoords="offset points", ha="right", va="top", color=theme.green, fontsize=9)
+        axes[2].annotate(f"w2 = {optimum_w2:g} remembers", (it[-1], optimum_w2), xytext=(0, 4),
+                         textcoords="offset points", ha="right", va="bottom", color=theme.green, fontsize=12)
     if np.max(np.abs(w2)) > 1e3:
         axes[2].set_yscale("symlog", linthresh=1)
         decades = int(np.ceil(np.log10(np.max(np.abs(w2)))))
         every = max(1, decades // 3)
         ticks = sorted({0.0, *(-(10.0 ** k) for k in range(every, decades + 1, every))})
         axes[2].set_yticks(ticks, [_tick(v) for v in ticks])
-    axes[2].set_title("w2")
-    axes[2].set_xlabel("iteration")
+    axes[2].set_ylabel("w2")
+    axes[2].set_xlabel("iteration (update number for the step size)")
     for ax in axes:
         ax.grid(True, lw=0.6)
         if len(run.iterations) > 50:
             ax.set_xscale("symlog", linthresh=1)
         ax.set_xlim(left=0)
     if extra is not None:
-        axes[0].legend(loc="center right", fontsize=9)
+        axes[0].legend(loc="lower left", bbox_to_anchor=(0.45, 0.12))
     return axes
 
 
-@figure("descent-exploding", reads=READS, size=(10.0, 4.2))
+@figure("descent-exploding", reads=READS, size=(6.4, 8.0))
 def descent_exploding(fig, params, theme) -> Text:
     r = runs(params)
     run, tiny = r["exploding"], r["tiny"]
@@ -149,10 +155,10 @@ def descent_exploding(fig, params, theme) -> Text:
     firsts, days, eta, steps = _setup(params)
     _trace_panels(fig, run, theme, theme.warm, optimum_w2=descent.ECHO_OPTIMUM["w2"], extra=tiny,
                   plateau=descent.mean_predictor_ssr(firsts))
-    fig.suptitle(f"Gradient descent from w2 = {show(s['w2_start'])}, {days} days", fontweight="bold")
+    fig.suptitle(f"Gradient descent from w2 = {show(s['w2_start'])}, {days} days", fontweight="bold", fontsize=14)
     return Text(
-        alt=(f"Three panels for gradient descent on the StatQuest network from w2 = {show(s['w2_start'])} with "
-             f"{days}-day sequences and a log iteration axis. With η = {show(eta)} the loss starts at "
+        alt=(f"Three stacked panels for gradient descent on the StatQuest network from w2 = {show(s['w2_start'])} with "
+             f"{days}-day sequences and a log iteration axis: loss, step size and w2. With η = {show(eta)} the loss starts at "
              f"{sci(s['first_loss'])}, the first step has size {sci(s['first_step'])} and throws w2 to "
              f"{sci(s['w2_after_first'])}; after {s['steps']} updates the loss is still {sci(s['last_loss'])}. "
              f"With η = {sci(tiny.learning_rate)} (dashed) the first step is {sci(t['first_step'])}, w2 lands at "
@@ -163,23 +169,136 @@ def descent_exploding(fig, params, theme) -> Text:
                  f"it still overshoots."))
 
 
-@figure("descent-vanishing", reads=READS, size=(10.0, 4.2))
+@figure("descent-vanishing", reads=READS, size=(6.4, 8.0))
 def descent_vanishing(fig, params, theme) -> Text:
     run = runs(params)["vanishing"]
     s = descent.summary(run)
     firsts, days, eta, steps = _setup(params)
     plateau = descent.mean_predictor_ssr(firsts)
     _trace_panels(fig, run, theme, theme.cool, optimum_w2=descent.ECHO_OPTIMUM["w2"], plateau=plateau)
-    fig.suptitle(f"Gradient descent from w2 = {show(s['w2_start'])}, {days} days", fontweight="bold")
+    fig.suptitle(f"Gradient descent from w2 = {show(s['w2_start'])}, {days} days", fontweight="bold", fontsize=14)
     return Text(
-        alt=(f"Three panels for gradient descent on the StatQuest network from w2 = {show(s['w2_start'])} with "
-             f"{days}-day sequences, η = {show(eta)}, log iteration axis. The loss falls from {sci(s['first_loss'])} "
-             f"to {sci(s['last_loss'])}, the loss of the best constant prediction, and stays there; the step size "
-             f"falls from {sci(s['first_step'])} to {sci(s['last_step'])}; w2 moves from {show(s['w2_start'])} to "
-             f"{num(s['w2_final'])}, far from 1. The run stops at the step limit of {steps} updates."),
+        alt=(f"Three stacked panels for gradient descent on the StatQuest network from w2 = {show(s['w2_start'])} with "
+             f"{days}-day sequences, η = {show(eta)}, log iteration axis: loss, step size and w2. The loss falls from "
+             f"{sci(s['first_loss'])} to {sci(s['last_loss'])}, the loss of the best constant prediction, and stays there; "
+             f"the step size falls from {sci(s['first_step'])} to {sci(s['last_step'])}; w2 moves from "
+             f"{show(s['w2_start'])} to {num(s['w2_final'])}, far from {show(descent.ECHO_OPTIMUM['w2'])}. "
+             f"The run stops at the step limit of {steps} updates."),
         caption=(f"Vanishing gradients in a real run: the network quickly learns the average, then the "
                  f"steps that would teach it to remember day 1 shrink to {sci(s['last_step'])}, and the step "
                  f"limit arrives long before w2 gets anywhere near {show(descent.ECHO_OPTIMUM['w2'])}."))
+
+
+# --- bouncing: the learning rate against the curvature of the valley -----------------
+
+def _bounce_setup(params):
+    firsts, days, _, _ = _setup(params)
+    return (firsts, days, float(params["descent.bounce_w2"]), float(params["descent.bounce_calm_factor"]),
+            float(params["descent.bounce_wild_factor"]), int(params["descent.bounce_steps"]))
+
+
+@lru_cache(maxsize=8)
+def _bounce(firsts, days, w2, factor, steps):
+    return descent.bounce_run(firsts, days, w2, factor, max_steps=steps)
+
+
+def bounce_runs(params):
+    firsts, days, w2, calm, wild, steps = _bounce_setup(params)
+    return {"calm": _bounce(firsts, days, w2, calm, steps), "wild": _bounce(firsts, days, w2, wild, steps)}
+
+
+def bounce_summary(run) -> dict:
+    """What the page says about a bouncing run, from rnncore's counters."""
+    w2, losses = run.parameter("w2"), run.losses
+    optimum = descent.ECHO_OPTIMUM["w2"]
+    first_cross = next((i for i in range(1, len(w2)) if (w2[i] - optimum) * (w2[i - 1] - optimum) < 0), len(w2) - 1)
+    later = w2[first_cross:]
+    return {
+        "crossings": descent.crossings(w2, optimum),
+        "rises": descent.rises(losses),
+        "first_cross": first_cross,
+        "last_loss": float(losses[-1]),
+        "low": float(later.min()), "high": float(later.max()),
+        "later_loss_low": float(losses[first_cross:].min()), "later_loss_high": float(losses[first_cross:].max()),
+    }
+
+
+@values("descent-bounce", reads=READS)
+def bounce_values(params) -> dict[str, str]:
+    firsts, days, w2, calm, wild, steps = _bounce_setup(params)
+    start_w2 = float(params["descent.exploding_w2"])
+    h_opt = descent.echo_curvature(firsts, days, descent.ECHO_OPTIMUM["w2"])
+    h_start = descent.echo_curvature(firsts, days, start_w2)
+    limit = descent.stability_limit(firsts, days)
+    limit_start = descent.stability_limit(firsts, days, start_w2)
+    out = {
+        "descent.bounce.w2_start": show(w2), "descent.bounce.steps": str(steps),
+        "descent.curvature.optimum": decimal_grouped(float(h_opt)),
+        "descent.curvature.start": sci(float(h_start)),
+        "descent.curvature.orders": str(int(math.floor(math.log10(float(h_start) / float(h_opt))))),
+        "descent.limit": scientific_rounded(float(limit), 3),
+        "descent.overshoot_limit": scientific_rounded(float(limit) / 2, 3),
+        "descent.limit_start": sci(float(limit_start)),
+    }
+    for key, factor in (("calm", calm), ("wild", wild)):
+        run = bounce_runs(params)[key]
+        b = bounce_summary(run)
+        out[f"descent.bounce.{key}.factor"] = show(factor)
+        out[f"descent.bounce.{key}.eta"] = scientific_rounded(run.learning_rate, 3)
+        out[f"descent.bounce.{key}.crossings"] = str(b["crossings"])
+        out[f"descent.bounce.{key}.rises"] = str(b["rises"])
+        out[f"descent.bounce.{key}.first_cross"] = str(b["first_cross"])
+        out[f"descent.bounce.{key}.last_loss"] = sci(b["last_loss"])
+        out[f"descent.bounce.{key}.low"] = num(b["low"])
+        out[f"descent.bounce.{key}.high"] = num(b["high"])
+        out[f"descent.bounce.{key}.later_loss_low"] = sci(b["later_loss_low"])
+        out[f"descent.bounce.{key}.later_loss_high"] = sci(b["later_loss_high"])
+    return out
+
+
+@figure("descent-bouncing", reads=READS, size=(6.4, 6.6))
+def descent_bouncing(fig, params, theme) -> Text:
+    import matplotlib
+
+    firsts, days, w2, calm, wild, steps = _bounce_setup(params)
+    r = bounce_runs(params)
+    c, w = bounce_summary(r["calm"]), bounce_summary(r["wild"])
+    optimum = descent.ECHO_OPTIMUM["w2"]
+    with matplotlib.rc_context(PHONE_RC):
+        axes = fig.subplots(2, 1, sharex=True)
+    styles = (("calm", calm, theme.cool, "-", 2.0), ("wild", wild, theme.warm, "-", 1.4))
+    for key, factor, color, ls, lw in styles:
+        run = r[key]
+        it = np.arange(len(run.iterations))
+        label = f"η = {show(factor)} × limit = {scientific_rounded(run.learning_rate, 3)}"
+        axes[0].plot(it, run.parameter("w2"), color=color, lw=lw, ls=ls, label=label)
+        axes[1].plot(it, run.losses, color=color, lw=lw, ls=ls, label=label)
+    axes[0].axhline(optimum, color=theme.green, lw=1.2, ls=":", label=f"optimum, w2 = {show(optimum)}")
+    axes[0].set_ylabel("w2")
+    low = min(float(r[k].parameter("w2").min()) for k in r)
+    axes[0].set_ylim(low - 0.6 * (optimum + 0.02 - low), optimum + 0.02)
+    axes[0].legend(loc="lower right")
+    axes[1].set_yscale("log")
+    axes[1].set_ylabel("loss (SSR)")
+    axes[1].set_xlabel("iteration")
+    for ax in axes:
+        ax.grid(True, lw=0.6)
+        ax.set_xlim(0, steps)
+    fig.suptitle(f"Training w2 alone from w2 = {show(w2)}, {days} days", fontweight="bold", fontsize=14)
+    cr, wr = r["calm"], r["wild"]
+    return Text(
+        alt=(f"Two stacked panels, w2 and the loss (log scale) over {steps} iterations of gradient descent on w2 alone, "
+             f"from w2 = {show(w2)} on {days}-day sequences, with the optimum w2 = {show(optimum)} drawn dotted. "
+             f"With η = {scientific_rounded(cr.learning_rate, 3)} ({show(calm)} times the stability limit) w2 climbs to the optimum, "
+             f"crosses it {c['crossings']} times in shrinking swings, the loss never goes up and ends at "
+             f"{sci(c['last_loss'])}. With η = {scientific_rounded(wr.learning_rate, 3)} ({show(wild)} times the limit) w2 crosses "
+             f"the optimum {w['crossings']} times, swinging between {num(w['low'])} and {num(w['high'])}; the loss "
+             f"goes up {w['rises']} times, between {sci(w['later_loss_low'])} and {sci(w['later_loss_high'])}, "
+             f"and ends at {sci(w['last_loss'])}."),
+        caption=(f"Bouncing around the optimum: below the stability limit (the smooth line) the swings across "
+                 f"w2 = {show(optimum)} die out and the loss falls to practically zero; at {show(wild)} times the "
+                 f"limit (the jagged line) every overshoot lands w2 on the far side, where it crawls back and is "
+                 f"thrown off again, and the loss goes up and down for all {steps} iterations."))
 
 
 # --- the gradient check -------------------------------------------------------------
@@ -221,7 +340,7 @@ def _exact_ssr() -> str:
 
 # --- the BPTT computation graph ------------------------------------------------------
 
-@figure("bptt-graph", size=(9.0, 3.4))
+@figure("bptt-graph", size=(6.4, 3.9))
 def bptt_graph(fig, params, theme) -> Text:
     from matplotlib.patches import FancyBboxPatch
 
@@ -242,15 +361,17 @@ def bptt_graph(fig, params, theme) -> Text:
                     arrowprops=dict(arrowstyle="-|>", color=theme.ink, lw=1.4))
         ax.annotate("", xy=(a + 0.48, 0.25), xytext=(b - 0.48, 0.25),
                     arrowprops=dict(arrowstyle="-|>", color=theme.warm, lw=1.4, ls="--"))
-        ax.text((a + b) / 2, 0.62, rf"$\dfrac{{\partial h_{i}}}{{\partial h_{i - 1}}} = \mathrm{{diag}}(\varphi'(z_{i}))\,W_{{hh}}$",
+        ax.text((a + b) / 2, 1.05, rf"$\dfrac{{\partial h_{i}}}{{\partial h_{i - 1}}} =$",
+                ha="center", va="bottom", fontsize=12, color=theme.warm)
+        ax.text((a + b) / 2, 0.5, rf"$\mathrm{{diag}}(\varphi'(z_{i}))\,W_{{hh}}$",
                 ha="center", va="bottom", fontsize=12, color=theme.warm)
     ax.text(xs[3] + 0.8, 0, r"$\ell_3$", ha="left", va="center", fontsize=14, color=theme.ink)
     ax.annotate("", xy=(xs[3] + 0.75, 0), xytext=(xs[3] + 0.48, 0), arrowprops=dict(arrowstyle="-|>", color=theme.ink))
-    ax.text(3.9, 1.9, r"$\dfrac{\partial h_3}{\partial h_0} = \dfrac{\partial h_3}{\partial h_2}\,"
+    ax.text(3.9, 2.7, r"$\dfrac{\partial h_3}{\partial h_0} = \dfrac{\partial h_3}{\partial h_2}\,"
             r"\dfrac{\partial h_2}{\partial h_1}\,\dfrac{\partial h_1}{\partial h_0}$",
             ha="center", va="center", fontsize=15, color=theme.ink)
     ax.set_xlim(-0.7, 9.0)
-    ax.set_ylim(-1.75, 2.45)
+    ax.set_ylim(-1.75, 3.25)
     return Text(
         alt=("Computation graph of three recurrent steps: states h0, h1, h2, h3 in a row, each h_i fed by input "
              "x_i through W_hx and by the previous state. Dashed orange arrows run backwards between the states, "

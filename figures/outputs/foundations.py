@@ -35,9 +35,12 @@ def companies(params):
 
 # --- Why sequences ------------------------------------------------------------------
 
-@figure("sequences-companies", reads=("network.*", "sequences.*"), size=(7.2, 4.2))
+@figure("sequences-companies", reads=("network.*", "sequences.*"), size=(6.4, 4.6))
 def sequences_companies(fig, params, theme) -> Text:
-    ax = fig.add_subplot()
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        ax = fig.add_subplot()
     colours = COMPANY[theme.name]
     data = companies(params)
     for name, (first_day, prices, trace) in data.items():
@@ -50,7 +53,7 @@ def sequences_companies(fig, params, theme) -> Text:
         ax.plot([TARGET_DAY], [prediction], marker="*", markersize=15, color=colour,
                 markeredgecolor=theme.ink, markeredgewidth=0.6, linestyle="none")
         ax.annotate(f"day 10:\n{show(trace.prediction)}", (TARGET_DAY, prediction), xytext=(12, 0),
-                    textcoords="offset points", ha="left", va="center", fontsize=10.5, color=colour,
+                    textcoords="offset points", ha="left", va="center", fontsize=12, color=colour,
                     fontweight="bold")
     ax.axvspan(TARGET_DAY - 0.4, TARGET_DAY + 0.4, color=theme.grid, alpha=0.45, lw=0)
     ax.set_xticks(range(1, TARGET_DAY + 1))
@@ -62,7 +65,7 @@ def sequences_companies(fig, params, theme) -> Text:
     ax.set_xlabel("day (day 10 is predicted)")
     ax.set_ylabel("price (scaled: 0 Low, 1 High)")
     ax.grid(axis="y", lw=0.6)
-    ax.legend(loc="upper left", fontsize=10)
+    ax.legend(loc="upper left", fontsize=12)
     ax.set_title("Two sequence lengths, one set of five parameters")
     blue, red = data["blue"][2], data["red"][2]
     alt = (
@@ -169,7 +172,7 @@ def _grid(ax, grid, left, top, theme, *, blocks=0):
                                        edgecolor=theme.ink, lw=2.4))
 
 
-@figure("cnn-feature-map", size=(9.0, 3.3))
+@figure("cnn-feature-map", size=(6.4, 2.6))
 def cnn_feature_map(fig, params, theme) -> Text:
     grids = feature_map_steps()
     ax = fig.add_subplot()
@@ -209,7 +212,7 @@ def _sizes(params):
     return tuple(params[f"architectures.{k}"] for k in ("input_size", "hidden_size", "output_size"))
 
 
-@figure("parameter-count", reads=ARCH_READS, size=(7.4, 4.2))
+@figure("parameter-count", reads=ARCH_READS, size=(6.4, 4.6))
 def parameter_count(fig, params, theme) -> Text:
     D, H, O = _sizes(params)
     longest = params["architectures.max_length"]
@@ -217,23 +220,26 @@ def parameter_count(fig, params, theme) -> Text:
     rnn = [parameters.unrolled_count(D, H, O, T) for T in lengths]
     flat = [parameters.all_at_once_count(D, H, O, T) for T in lengths]
     crossover = parameters.first_length_where_all_at_once_is_larger(D, H, O)
-    ax = fig.add_subplot()
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        ax = fig.add_subplot()
     ax.plot(lengths, flat, color=theme.warm, lw=2.2, label="all inputs at once (one hidden layer)")
     ax.plot(lengths, rnn, color=theme.accent, lw=2.6, label="RNN, weights tied across time")
     ax.annotate(f"{grouped(rnn[0])} for every T", (lengths[-1], rnn[-1]), xytext=(0, 8),
-                textcoords="offset points", ha="right", va="bottom", color=theme.accent, fontsize=10.5)
+                textcoords="offset points", ha="right", va="bottom", color=theme.accent, fontsize=12)
     ax.annotate(f"{grouped(flat[-1])} at T = {lengths[-1]}", (lengths[-1], flat[-1]), xytext=(-6, 0),
-                textcoords="offset points", ha="right", va="center", color=theme.warm, fontsize=10.5)
+                textcoords="offset points", ha="right", va="center", color=theme.warm, fontsize=12)
     if crossover <= longest:
         ax.axvline(crossover, color=theme.muted, lw=0.8, ls=(0, (2, 3)))
         ax.text(crossover + 0.4, 0.02, f"larger from T = {crossover}", transform=ax.get_xaxis_transform(),
-                fontsize=10, color=theme.muted, va="bottom")
+                fontsize=12, color=theme.muted, va="bottom")
     ax.set_xlim(0, longest + 1)
     ax.set_ylim(0, max(flat) * 1.08)
     ax.set_xlabel("sequence length T")
     ax.set_ylabel("parameters to train")
     ax.grid(axis="y", lw=0.6)
-    ax.legend(loc="upper left", fontsize=10)
+    ax.legend(loc="upper left", fontsize=12)
     ax.set_title(f"Parameters against length (D = {D}, H = {H}, O = {O})")
     alt = (
         f"Line chart of parameter counts against the sequence length T from 1 to {longest}, for input "
@@ -273,7 +279,7 @@ def _stage(ax, x, y, title, value, theme, *, colour=None, width=1.5):
     ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.42), width, 0.84,
                                 boxstyle="round,pad=0.02,rounding_size=0.12", linewidth=1.5,
                                 edgecolor=edge, facecolor=theme.fill))
-    ax.text(x, y + 0.16, title, ha="center", va="center", fontsize=10.5, color=theme.muted)
+    ax.text(x, y + 0.16, title, ha="center", va="center", fontsize=12, color=theme.muted)
     ax.text(x, y - 0.17, value, ha="center", va="center", fontsize=12.5, color=edge, fontweight="bold")
 
 
@@ -370,11 +376,15 @@ def _w2_label(w2: float) -> str:
     return f"w2 = {show(w2)}"
 
 
-@figure("memory-fading", reads=MEMORY_READS, size=(7.6, 3.8))
+@figure("memory-fading", reads=MEMORY_READS, size=(6.4, 7.0))
 def memory_fading(fig, params, theme) -> Text:
     steps = params["memory.steps"]
     times = list(range(1, steps + 1))
-    share_ax, factor_ax = fig.subplots(1, 2)
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12,
+                                "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        share_ax, factor_ax = fig.subplots(2, 1)
     colours = [theme.accent, theme.warm, theme.cool, theme.green, theme.muted]
     summary = []
     for colour, w2 in zip(colours, params["memory.w2_values"]):
@@ -394,7 +404,7 @@ def memory_fading(fig, params, theme) -> Text:
     share_ax.set_ylim(0, 1.05)
     share_ax.yaxis.set_major_formatter(_percent_formatter())
     share_ax.grid(axis="y", lw=0.6)
-    share_ax.legend(fontsize=10.5)
+    share_ax.legend(fontsize=12)
     factor_ax.set_title("what is left of it: |w2|ᵗ⁻¹")
     factor_ax.set_yscale("log")
     factor_ax.set_xlabel("step t")
@@ -405,15 +415,15 @@ def memory_fading(fig, params, theme) -> Text:
         ax.set_xlim(1, steps)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     alt = (
-        f"Two line charts over steps 1 to {steps}, for a ReLU unit that receives the input 1 at every step. "
-        f"Left: the first input's share of the activation, starting at 100% and falling for each w2; dots "
-        f"measured on the network lie on the lines. Right, on a logarithmic scale: the factor |w2| to the "
+        f"Two stacked line charts over steps 1 to {steps}, for a ReLU unit that receives the input 1 at every step. "
+        f"Top: the first input's share of the activation, starting at 100% and falling for each w2; dots "
+        f"measured on the network lie on the lines. Bottom, on a logarithmic scale: the factor |w2| to the "
         f"power t − 1 that is left of the first input's contribution. " + "; ".join(summary) + "."
     )
     caption = (
-        "Every step multiplies what is left of the first input by w2. Left: its share of the hidden "
+        "Every step multiplies what is left of the first input by w2. Top: its share of the hidden "
         "state when every day brings the same input (lines: the formula; dots: measured on the ReLU "
-        "network by nudging the first input). Right: the shrinking factor itself, a straight line on a "
+        "network by nudging the first input). Bottom: the shrinking factor itself, a straight line on a "
         "log scale. With w2 = 1 nothing shrinks, yet the first input's share still thins out as new "
         "inputs pile up."
     )

@@ -61,10 +61,18 @@ def studies(params):
 
 # --- 7. the activations and their derivatives ------------------------------------------
 
-@figure("activation-derivatives", size=(10.0, 3.4))
+# Figures a phone shows at about 360 px wide: stacked panels and larger text.
+PHONE_RC = {"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12,
+            "ytick.labelsize": 12}
+
+
+@figure("activation-derivatives", size=(6.4, 8.2))
 def activation_derivatives(fig, params, theme) -> Text:
+    import matplotlib
+
     tails = example("sigmoid-derivative-tails").details
-    axes = fig.subplots(1, 3)
+    with matplotlib.rc_context(PHONE_RC):
+        axes = fig.subplots(3, 1)
     panels = (("sigmoid", "σ", (-10.5, 10.5)), ("tanh", "tanh", (-4, 4)), ("relu", "ReLU", (-3, 3)))
     for ax, (name, label, (lo, hi)) in zip(axes, panels):
         act = ACTIVATIONS[name]
@@ -73,26 +81,26 @@ def activation_derivatives(fig, params, theme) -> Text:
         ax.plot(x, act.derivative(x), color=theme.warm, lw=2, label=f"{label}′(x)")
         g = float(gamma(name))
         ax.axhline(g, color=theme.muted, lw=1, ls=(0, (4, 3)))
-        ax.text(hi, g, f" γ = {fraction_text(gamma(name))}", color=theme.muted, va="bottom", ha="right", fontsize=9)
+        ax.text(hi, g, f" γ = {fraction_text(gamma(name))}", color=theme.muted, va="bottom", ha="right", fontsize=12)
         ax.set_title(label if name != "relu" else "ReLU")
         ax.set_xlabel("x")
         ax.grid(True, lw=0.5)
-        ax.legend(loc="lower right" if name == "tanh" else "upper left", fontsize=9)
+        ax.legend(loc="lower right" if name == "tanh" else "upper left", fontsize=12)
     ax = axes[0]
     ax.plot([0], [0.25], "o", color=theme.warm)
-    ax.annotate("σ′(0) = 1/4", (0, 0.25), xytext=(2.2, 0.4), color=theme.ink, fontsize=9,
+    ax.annotate("σ′(0) = 1/4", (0, 0.25), xytext=(2.2, 0.4), color=theme.ink, fontsize=12,
                 arrowprops=dict(arrowstyle="-", color=theme.muted))
     for side in (-10, 10):
         ax.plot([side], [tails["derivative_plus_10"]], "o", color=theme.warm, ms=4)
-    ax.annotate(f"σ′(±10) ≈ {tails['shown']}", (10, 0), xytext=(1.5, 0.62), color=theme.ink, fontsize=9,
+    ax.annotate(f"σ′(±10) ≈ {tails['shown']}", (10, 0), xytext=(1.5, 0.62), color=theme.ink, fontsize=12,
                 arrowprops=dict(arrowstyle="-", color=theme.muted))
-    axes[1].annotate("tanh′(0) = 1", (0, 1), xytext=(0.6, 0.55), color=theme.ink, fontsize=9,
+    axes[1].annotate("tanh′(0) = 1", (0, 1), xytext=(0.6, 0.55), color=theme.ink, fontsize=12,
                      arrowprops=dict(arrowstyle="-", color=theme.muted))
     axes[2].set_ylim(-0.15, 3.1)
     return Text(
-        alt=(f"Three panels. Left: the sigmoid σ rises from 0 to 1 and its derivative σ′ is a bump whose peak is "
+        alt=(f"Three stacked panels. Top: the sigmoid σ rises from 0 to 1 and its derivative σ′ is a bump whose peak is "
              f"1/4 at x = 0, falling to about {tails['shown']} at x = ±10, where σ(10) ≈ {tails['sigma_10_shown']}. "
-             "Middle: tanh rises from −1 to 1 and its derivative 1 − tanh² peaks at 1 at x = 0. Right: ReLU is 0 "
+             "Middle: tanh rises from −1 to 1 and its derivative 1 − tanh² peaks at 1 at x = 0. Bottom: ReLU is 0 "
              "for negative x and x for positive x; its derivative is 0 then 1."),
         caption=("Each activation (blue) with its derivative (orange) and the bound γ on the derivative (dashed): "
                  "1/4 for sigmoid, 1 for tanh and ReLU. Far from 0, sigmoid and tanh are flat: their derivatives "
@@ -102,11 +110,14 @@ def activation_derivatives(fig, params, theme) -> Text:
 
 # --- 1. measured Jacobian norms against the bound ------------------------------------
 
-@figure("jacobian-norms", reads=JACOBIAN_READS, size=(10.0, 4.2))
+@figure("jacobian-norms", reads=JACOBIAN_READS, size=(6.4, 8.4))
 def jacobian_norms(fig, params, theme) -> Text:
     data = studies(params)
     colors = [theme.cool, theme.accent, theme.warm, theme.green]
-    axes = fig.subplots(1, 2, sharey=True)
+    import matplotlib
+
+    with matplotlib.rc_context(PHONE_RC):
+        axes = fig.subplots(2, 1, sharex=True, sharey=True)
     lines = []
     for ax, activation in zip(axes, ("tanh", "sigmoid")):
         for color, study in zip(colors, data[activation]):
@@ -119,17 +130,17 @@ def jacobian_norms(fig, params, theme) -> Text:
             lines.append((activation, gl, study))
         ax.set_yscale("log")
         ax.set_title(f"{activation}, γ = {fraction_text(gamma(activation))}")
-        ax.set_xlabel("distance T − k (steps)")
         ax.grid(True, lw=0.5, which="major")
-        ax.legend(loc="lower left", fontsize=9)
-    axes[0].set_ylabel(r"$\Vert\partial h_T/\partial h_k\Vert_2$")
+        ax.legend(loc="lower left", fontsize=11)
+        ax.set_ylabel(r"$\Vert\partial h_T/\partial h_k\Vert_2$")
+    axes[1].set_xlabel("distance T − k (steps)")
     axes[0].set_ylim(1e-30, 1e12)
     T = int(params["gradients.steps"])
     pieces = [f"{a}, γλ = {_gl_text(gl)}: median {sci(s.median[-1])} against the bound {sci(s.bound[-1])}"
               for a, gl, s in lines]
     worst = max(s.largest_ratio for _, _, s in lines)
     return Text(
-        alt=(f"Two panels on a log scale, tanh and sigmoid, with distance T − k from 0 to {T} on the horizontal "
+        alt=(f"Two stacked panels on a log scale, tanh above and sigmoid below, with distance T − k from 0 to {T} on the horizontal "
              f"axis. Solid lines: the median measured Jacobian norm over {params['gradients.networks']} random "
              f"networks of {params['gradients.hidden']} units; dashed lines: the bound (γλ)^(T−k). At T − k = {T}: "
              + "; ".join(pieces) + f". No measured norm exceeds its bound (largest ratio {show(round(worst, 4))})."),
@@ -141,7 +152,7 @@ def jacobian_norms(fig, params, theme) -> Text:
 
 # --- 2. heatmap over λ and distance -------------------------------------------------
 
-@figure("jacobian-heatmap", reads=HEATMAP_READS, size=(8.0, 4.6))
+@figure("jacobian-heatmap", reads=HEATMAP_READS, size=(6.4, 5.0))
 def jacobian_heatmap(fig, params, theme) -> Text:
     lam = np.linspace(float(params["gradients.heatmap_lambda_min"]), float(params["gradients.heatmap_lambda_max"]),
                       int(params["gradients.heatmap_rows"]))
@@ -149,7 +160,10 @@ def jacobian_heatmap(fig, params, theme) -> Text:
     grid = rnn.jacobian_heatmap("tanh", lam, hidden=int(params["gradients.hidden"]), steps=T,
                                 networks=int(params["gradients.networks"]),
                                 input_scale=float(params["gradients.input_scale"]), seed=int(params["gradients.seed"]))
-    ax = fig.add_subplot()
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        ax = fig.add_subplot()
     shown = np.clip(grid, -20, 5)
     half = (lam[1] - lam[0]) / 2 if len(lam) > 1 else 0.5
     mesh = ax.imshow(shown, origin="lower", extent=(-0.5, T + 0.5, lam[0] - half, lam[-1] + half), aspect="auto",
@@ -157,7 +171,7 @@ def jacobian_heatmap(fig, params, theme) -> Text:
     bar = fig.colorbar(mesh, ax=ax)
     bar.set_label(r"$\log_{10}$ median $\Vert\partial h_T/\partial h_k\Vert_2$ (shown from −20 to 5)")
     ax.axhline(1.0, color=theme.ink, lw=1.2, ls=(0, (4, 3)))
-    ax.text(T * 0.98, 1.03, "λ = 1/γ = 1", color=theme.ink, ha="right", va="bottom", fontsize=9,
+    ax.text(T * 0.98, 1.03, "λ = 1/γ = 1", color=theme.ink, ha="right", va="bottom", fontsize=11,
             bbox=dict(facecolor=theme.fill, edgecolor="none", alpha=0.9, pad=2))
     ax.set_xlabel("distance T − k (steps)")
     ax.set_ylabel(r"λ, largest singular value of $W_{hh}$")
@@ -183,7 +197,7 @@ def pascanu_paths(params):
     return plain, clipped
 
 
-@figure("pascanu-cliff", reads=PASCANU_READS, size=(8.4, 5.6))
+@figure("pascanu-cliff", reads=PASCANU_READS, size=(6.4, 6.0))
 def pascanu_cliff(fig, params, theme) -> Text:
     p = lambda key: float(params[f"gradients.pascanu.{key}"])  # noqa: E731
     n = int(params["gradients.pascanu.grid"])
@@ -192,7 +206,10 @@ def pascanu_cliff(fig, params, theme) -> Text:
     W, B = np.meshgrid(w, b)
     E = pascanu.loss(W, B)
     plain, clipped = pascanu_paths(params)
-    ax = fig.add_subplot()
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        ax = fig.add_subplot()
     dw, db = (w[1] - w[0]) / 2, (b[1] - b[0]) / 2
     mesh = ax.imshow(E, origin="lower", extent=(w[0] - dw, w[-1] + dw, b[0] - db, b[-1] + db), aspect="auto",
                      cmap="viridis", vmin=0, vmax=0.5, interpolation="nearest")
@@ -201,7 +218,7 @@ def pascanu_cliff(fig, params, theme) -> Text:
     wall_w = w[w > 4.3]
     ax.plot(wall_w, pascanu.wall_bias(wall_w), color="white", lw=1, ls=(0, (2, 2)))
     ax.text(wall_w[-1] - 0.2, float(pascanu.wall_bias(wall_w[-1])) + 0.3, "wall", color="white", ha="right",
-            fontsize=10, rotation=-30)
+            fontsize=12, rotation=-30)
 
     def inside(path):
         keep = (path.w >= w[0]) & (path.w <= w[-1]) & (path.b >= b[0]) & (path.b <= b[-1])
@@ -220,7 +237,7 @@ def pascanu_cliff(fig, params, theme) -> Text:
         end = (start[0] + 1.6 * direction[0], start[1] + 1.6 * direction[1])
         ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="-|>", color=theme.warm, lw=1.6))
         ax.text(end[0] + 0.1, end[1], f"thrown to (w, b) = ({show(round(plain.w[cut], 1))}, "
-                f"{show(round(plain.b[cut], 1))})", color=theme.warm, fontsize=9, va="center",
+                f"{show(round(plain.b[cut], 1))})", color=theme.warm, fontsize=11, va="center",
                 bbox=dict(facecolor=theme.fill, edgecolor="none", alpha=0.9, pad=2))
     ax.plot([plain.w[0]], [plain.b[0]], "s", color="white", mec="black", ms=7, label="start")
     ax.set_xlim(w[0], w[-1])
@@ -228,7 +245,7 @@ def pascanu_cliff(fig, params, theme) -> Text:
     ax.set_xlabel("recurrent weight w")
     ax.set_ylabel("bias b")
     ax.set_title(r"$x_t = w\,\sigma(x_{t-1}) + b$: the loss surface and its wall")
-    ax.legend(loc="lower left", fontsize=9, facecolor=theme.fill, framealpha=0.9, frameon=True)
+    ax.legend(loc="lower left", fontsize=11, facecolor=theme.fill, framealpha=0.9, frameon=True)
     return Text(
         alt=(f"Heatmap of the loss over w from {show(w[0])} to {show(w[-1])} and b from {show(b[0])} to "
              f"{show(b[-1])}. A sharp wall runs diagonally (b = 0.5 − w σ(0.5), for w above 4) separating a "
@@ -248,7 +265,7 @@ def pascanu_cliff(fig, params, theme) -> Text:
 
 # --- 4. Pascanu et al. 2013, Figure 3 ------------------------------------------------
 
-@figure("pascanu-bifurcation", reads=BIFURCATION_READS, size=(8.0, 4.6))
+@figure("pascanu-bifurcation", reads=BIFURCATION_READS, size=(6.4, 5.0))
 def pascanu_bifurcation(fig, params, theme) -> Text:
     wv = float(params["gradients.pascanu.bifurcation_w"])
     lo, hi = float(params["gradients.pascanu.bifurcation_b_min"]), float(params["gradients.pascanu.bifurcation_b_max"])
@@ -257,7 +274,10 @@ def pascanu_bifurcation(fig, params, theme) -> Text:
     b_sweep = np.linspace(lo, hi, 121)
     up = pascanu.iterate_final_states(b_sweep, w=wv, start="low")
     down = pascanu.iterate_final_states(b_sweep, w=wv, start="high")
-    ax = fig.add_subplot()
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        ax = fig.add_subplot()
     ax.axvspan(points[0].b, points[1].b, color=theme.fill, alpha=0.9, lw=0)
     mask = (branches.b >= lo) & (branches.b <= hi)
     stable = np.where(branches.stable & mask, branches.x, np.nan)
@@ -270,14 +290,14 @@ def pascanu_bifurcation(fig, params, theme) -> Text:
         ax.plot([point.b], [point.x], "o", color=theme.ink, ms=6)
         ax.annotate(f"b ≈ {show(round(point.b, 3))}", (point.b, point.x),
                     xytext=(point.b + (0.25 if point.x < 0 else -0.25), point.x + (-1.2 if point.x < 0 else 1.2)),
-                    ha="left" if point.x < 0 else "right", fontsize=9, color=theme.ink,
+                    ha="left" if point.x < 0 else "right", fontsize=11, color=theme.ink,
                     arrowprops=dict(arrowstyle="-", color=theme.muted))
     ax.set_xlim(lo, hi)
     ax.set_xlabel("bias b")
     ax.set_ylabel("final state x")
     ax.set_title(f"One unit, recurrent weight w = {show(wv)}: two attractors")
     ax.grid(True, lw=0.5)
-    ax.legend(loc="upper left", fontsize=9)
+    ax.legend(loc="lower right", fontsize=11)
     return Text(
         alt=(f"Bifurcation diagram of x_t = {show(wv)} σ(x_(t−1)) + b for b from {show(lo)} to {show(hi)}. "
              f"A low branch of stable states and a high branch overlap only between b ≈ {show(round(points[0].b, 3))} "
@@ -300,27 +320,33 @@ def truncation(params):
                                 input_scale=float(params["gradients.input_scale"]), seed=int(params["gradients.seed"]))
 
 
-@figure("truncated-bptt", reads=TRUNCATION_READS, size=(8.4, 4.0))
+@figure("truncated-bptt", reads=TRUNCATION_READS, size=(6.4, 4.6))
 def truncated_bptt(fig, params, theme) -> Text:
     study = truncation(params)
     d = np.arange(len(study.contributions))
     K = study.window
-    ax = fig.add_subplot()
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        ax = fig.add_subplot()
     ax.bar(d[:K], study.contributions[:K], color=theme.accent, width=0.8, label="kept by truncated BPTT")
     ax.bar(d[K:], study.contributions[K:], color=theme.muted, width=0.8, alpha=0.6, label="dropped")
     ax.axvline(K - 0.5, color=theme.warm, lw=1.6, ls=(0, (4, 3)))
-    ax.text(K - 0.3, study.contributions.max() * 0.9, f"cut: window k = {K}", color=theme.warm, fontsize=9)
+    ax.text(K - 0.3, study.contributions.max() * 0.9, f"cut: window k = {K}", color=theme.warm, fontsize=11)
     ax.set_yscale("log")
     ax.set_xlabel("distance T − k of the term (steps into the past)")
     ax.set_ylabel(r"norm of term $k$ of $\partial\ell_T/\partial W_{hh}$")
     ax.set_title("The terms of the BPTT sum, and where truncation cuts")
     ax.grid(True, lw=0.5, axis="y")
-    ax.legend(loc="upper right", fontsize=9)
+    ax.legend(loc="upper right", fontsize=11)
     T = len(d)
+    last = max(i for i, c in enumerate(study.contributions) if c > 0)
     return Text(
         alt=(f"Bar chart on a log scale of the norms of the {T} terms of the gradient ∂ℓ_T/∂W_hh of a tanh network "
              f"(λ = {show(params['gradients.truncation.lam'])}), by distance into the past. The terms fall from "
-             f"{sci(study.contributions[0])} at distance 0 to {sci(study.contributions[-1])} at distance {T - 1}. "
+             f"{sci(study.contributions[0])} at distance 0 to {sci(study.contributions[last])} at distance {last}"
+             + (f" (the term at distance {T - 1} is exactly 0: it multiplies the starting state h₀ = 0). "
+                if last < T - 1 else ". ") +
              f"A dashed line at {K} marks the truncation window; the kept terms carry "
              f"{show(round(100 * study.kept_share, 1))} % of the summed term norms, and the truncated gradient "
              f"differs from the full one by {show(round(100 * study.relative_difference, 2))} %."),
@@ -338,10 +364,13 @@ def flow(params):
                               input_scale=float(params["gradients.input_scale"]), seed=int(params["gradients.seed"]))
 
 
-@figure("lstm-gradient-flow", reads=LSTM_READS, size=(8.0, 4.0))
+@figure("lstm-gradient-flow", reads=LSTM_READS, size=(6.4, 4.6))
 def lstm_gradient_flow(fig, params, theme) -> Text:
     data = flow(params)
-    ax = fig.add_subplot()
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        ax = fig.add_subplot()
     ax.plot(data["distance"], data["rnn"], color=theme.warm, lw=2,
             label=f"vanilla tanh RNN, " + r"$\Vert\partial\ell/\partial h_k\Vert$" + f" (λ = {show(round(float(data['rnn_lambda']), 2))})")
     ax.plot(data["distance"], data["lstm"], color=theme.accent, lw=2,
@@ -351,7 +380,7 @@ def lstm_gradient_flow(fig, params, theme) -> Text:
     ax.set_ylabel("gradient norm (1 at k = T)")
     ax.set_title("Gradient flow through time")
     ax.grid(True, lw=0.5)
-    ax.legend(loc="lower left", fontsize=9)
+    ax.legend(loc="lower left", fontsize=11)
     T = int(data["distance"][-1])
     return Text(
         alt=(f"Two lines on a log scale over {T} steps. The vanilla tanh RNN's gradient falls to "

@@ -47,10 +47,13 @@ def _colors(theme):
     return {2: theme.warm, 1: theme.muted, 0.5: theme.cool}
 
 
-@figure("powers-log", size=(8.0, 4.4))
+@figure("powers-log", size=(6.4, 4.8))
 def powers_log(fig, params, theme) -> Text:
     T = list(range(0, 61))
-    ax = fig.add_subplot()
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        ax = fig.add_subplot()
     colors = _colors(theme)
     for w2 in BASES:
         ax.plot(T, powers_log10(w2, T), color=colors[w2], lw=2, label=f"w2 = {w2:g}")
@@ -62,7 +65,7 @@ def powers_log(fig, params, theme) -> Text:
         text = f"{p.expression()} = {p.exact_text()}" if n == 4 else \
             (f"{p.expression()} ≈ {scientific_rounded(p.to_float(), 3)}")
         ax.annotate(text, (n, y), xytext=(-10, 10 if w2 > 1 else -16), textcoords="offset points",
-                    ha="right", color=theme.ink, fontsize=10)
+                    ha="right", color=theme.ink, fontsize=12)
     ticks = list(range(-18, 19, 6))
     ax.set_yticks(ticks, [f"10{superscript(k)}" for k in ticks])
     ax.set_ylim(-19, 19)
@@ -82,9 +85,12 @@ def powers_log(fig, params, theme) -> Text:
                  f"ten in 50 steps, w2 = 0.5 falls by as many, and only w2 = 1 keeps the first input at its size."))
 
 
-@figure("input-shares", size=(8.0, 4.4))
+@figure("input-shares", size=(6.4, 4.8))
 def input_shares_figure(fig, params, theme) -> Text:
-    ax = fig.add_subplot()
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
+        ax = fig.add_subplot()
     colors = _colors(theme)
     t = list(range(1, UNROLLS + 1))
     firsts = {}
@@ -100,9 +106,9 @@ def input_shares_figure(fig, params, theme) -> Text:
     ax.set_xlim(0, UNROLLS + 1)
     ax.legend(loc="center right")
     ax.annotate(f"day 1: {share_text(firsts[0.5])}", (1, float(firsts[0.5])), xytext=(8, 0),
-                textcoords="offset points", va="center", color=colors[0.5], fontsize=10)
+                textcoords="offset points", va="center", color=colors[0.5], fontsize=12)
     ax.annotate(f"day 1: {share_text(firsts[2])}", (1, float(firsts[2])), xytext=(12, 4),
-                textcoords="offset points", va="bottom", color=colors[2], fontsize=10)
+                textcoords="offset points", va="bottom", color=colors[2], fontsize=12)
     return Text(
         alt=(f"Log-scale chart of each day's share of the last copy's sum when {UNROLLS} equal inputs are "
              f"unrolled. With w2 = 2 day 1 has the largest share, {share_text(firsts[2])}, and each "

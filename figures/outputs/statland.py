@@ -101,9 +101,12 @@ def statland_values(params) -> dict[str, str]:
 
 # --- the unrolled network ---------------------------------------------------------
 
-STAGES = ("input", "times_w1", "sum", "relu", "output_layer", "output")
-COLUMN = {stage: 1.75 * index for index, stage in enumerate(STAGES)}
-BOX_W, BOX_H, ROW = 1.42, 0.78, 1.7
+# Four boxes per copy, with the weights written on the arrows between them, so that the
+# diagram stays legible at phone width (about 360 px).
+STAGES = ("input", "sum", "relu", "output")
+COLUMN = {stage: 2.2 * index for index, stage in enumerate(STAGES)}
+BOX_W, BOX_H, ROW = 1.4, 0.86, 1.95
+TITLE_SIZE, VALUE_SIZE, LABEL_SIZE = 11.5, 14.5, 11.5
 
 
 def _node(ax, x, y, title, value, theme, *, color=None, strong=False):
@@ -113,8 +116,8 @@ def _node(ax, x, y, title, value, theme, *, color=None, strong=False):
     ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
                                 boxstyle="round,pad=0.02,rounding_size=0.12",
                                 linewidth=2.2 if strong else 1.2, edgecolor=edge, facecolor=theme.fill))
-    ax.text(x, y + 0.14, title, ha="center", va="center", fontsize=9.5, color=theme.muted)
-    ax.text(x, y - 0.16, value, ha="center", va="center", fontsize=11.5, color=color or theme.ink,
+    ax.text(x, y + 0.17, title, ha="center", va="center", fontsize=TITLE_SIZE, color=theme.muted)
+    ax.text(x, y - 0.17, value, ha="center", va="center", fontsize=VALUE_SIZE, color=color or theme.ink,
             fontweight="bold" if strong else "normal")
 
 
@@ -129,27 +132,33 @@ def draw_unrolled(fig, trace: Trace, theme) -> None:
     ax = fig.add_subplot()
     ax.set_axis_off()
     last = len(trace.steps)
+    labels = {("input", "sum"): f"w1\n× {show(w.w1, keep=True)}",
+              ("relu", "output"): f"w3, b2\n× {show(w.w3, keep=True)}\n+ {show(w.b2, keep=True)}"}
     for step in trace.steps:
         y = -(step.t - 1) * ROW
         final = step.t == last
         _node(ax, COLUMN["input"], y, f"input{sub(step.t)}", show(step.input), theme)
-        _node(ax, COLUMN["times_w1"], y, "× w1", show(w.w1, keep=True), theme)
         _node(ax, COLUMN["sum"], y, f"+ b1 = x{sub(step.t)}", show(step.x), theme)
         _node(ax, COLUMN["relu"], y, f"ReLU = y{sub(step.t)}", show(step.y), theme)
-        _node(ax, COLUMN["output_layer"], y, "× w3 + b2", f"{show(w.w3, keep=True)}, {show(w.b2, keep=True)}", theme)
-        _node(ax, COLUMN["output"], y, "prediction" if final else f"output{sub(step.t)} (ignored)",
+        _node(ax, COLUMN["output"], y, "prediction" if final else f"output{sub(step.t)}",
               show(step.output), theme, color=theme.accent if final else theme.muted, strong=final)
+        if not final:
+            ax.text(COLUMN["output"], y - BOX_H / 2 - 0.06, "(ignored)", ha="center", va="top",
+                    fontsize=LABEL_SIZE, color=theme.muted)
         for left, right in zip(STAGES, STAGES[1:]):
             _arrow(ax, (COLUMN[left] + BOX_W / 2, y), (COLUMN[right] - BOX_W / 2, y), theme)
+            if (left, right) in labels:
+                ax.text((COLUMN[left] + COLUMN[right]) / 2, y + 0.06, labels[(left, right)], ha="center",
+                        va="bottom", fontsize=LABEL_SIZE - 1, color=theme.muted, linespacing=1.05)
         if not final:
-            start = (COLUMN["relu"], y - BOX_H / 2)
-            end = (COLUMN["sum"] + 0.25, y - ROW + BOX_H / 2)
+            start = (COLUMN["relu"] - 0.2, y - BOX_H / 2)
+            end = (COLUMN["sum"] + 0.2, y - ROW + BOX_H / 2)
             _arrow(ax, start, end, theme, color=theme.warm)
-            ax.text(start[0] + 0.12, (start[1] + end[1]) / 2,
+            ax.text((start[0] + end[0]) / 2 + 0.3, (start[1] + end[1]) / 2 - 0.05,
                     f"× w2 = {show(w.w2, keep=True)}\n{step.feedback_arithmetic}",
-                    ha="left", va="center", fontsize=9.5, color=theme.warm)
+                    ha="left", va="center", fontsize=LABEL_SIZE, color=theme.warm, linespacing=1.1)
     ax.set_xlim(COLUMN["input"] - BOX_W / 2 - 0.05, COLUMN["output"] + BOX_W / 2 + 0.05)
-    ax.set_ylim(-(last - 1) * ROW - BOX_H / 2 - 0.05, BOX_H / 2 + 0.05)
+    ax.set_ylim(-(last - 1) * ROW - BOX_H / 2 - 0.42, BOX_H / 2 + 0.05)
     ax.set_aspect("equal")
 
 
@@ -177,7 +186,7 @@ def _register_unrolled(example_id: str) -> None:
 
     def draw(fig, params, theme) -> Text:
         trace, words, _ = scenario(params, example_id)
-        fig.set_size_inches(9.6, 1.05 + 1.05 * len(trace.steps))
+        fig.set_size_inches(6.4, 0.25 + 1.3 * len(trace.steps))
         draw_unrolled(fig, trace, theme)
         return _unrolled_text(trace, words)
 

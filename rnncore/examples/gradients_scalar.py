@@ -181,7 +181,7 @@ def bptt_sum() -> Example:
         id="bptt-sum", title="∂h_t/∂W_hh as a sum over immediate derivatives",
         expression=(f"dy₃/dw2 = Σ_k (∂y₃/∂y_k)(∂⁺y_k/∂w2), ∂⁺ holding y_(k−1) fixed; inputs "
                     f"{', '.join(show(v) for v in SUM_INPUTS)}, w1 = {show(SUM_WEIGHTS['w1'])}, "
-                    f"w2 = {show(SUM_WEIGHTS['w2'])}: k = {T}, {T - 1}, …, 1 give {parts} = {show(_decimal(total))} "
+                    f"w2 = {show(SUM_WEIGHTS['w2'])}: k = {', '.join(str(k) for k in range(T, 0, -1)) if T <= 4 else f'{T}, {T - 1}, …, 1'} give {parts} = {show(_decimal(total))} "
                     f"(the immediate derivative alone would give {show(_decimal(immediate_only))})"),
         value=_decimal(total), display=show(_decimal(total)), page="training.md", sources=("003", "004"),
         details={"terms": [[k, _decimal(c), _decimal(m)] for k, c, m in terms],

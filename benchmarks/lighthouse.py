@@ -1,0 +1,122 @@
+"""Lighthouse scores for every page of the guide.
+
+Builds the site strictly into a temporary directory, serves it on 127.0.0.1 the
+way a static host does (gzip, keep-alive, 404.html for missing pages), runs
+Lighthouse 12 on every page with Debian's Chromium and prints a table of the four
+category scores (mobile, Lighthouse's default simulated throttling).
+
+    .venv/bin/python benchmarks/lighthouse.py            # every page
+    .venv/bin/python benchmarks/lighthouse.py /statland/  # some pages
+    .venv/bin/python benchmarks/lighthouse.py --desktop --json scores.json
+
+Lighthouse itself is installed on first use with npm into ``.cache/lighthouse``
+(a scratch directory, not a project dependency); it needs node 20 or newer and
+``CHROME_PATH`` (default ``/usr/bin/chromium``). Targets: performance ≥ 0.95,
+accessibility, best practices and SEO 1.00; the exit status is 1 if a page
+misses one.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_support import SiteServer, build_site, built_pages, find_chromium  # noqa: E402
+
+LIGHTHOUSE_VERSION = "12"
+SCRATCH = ROOT / ".cache" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
+
+
+def lighthouse_binary() -> Path:
+    binary = SCRATCH / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            sys.exit("lighthouse: npm not found (node 20+ with npm is needed)")
+        SCRATCH.mkdir(parents=True, exist_ok=True)
+        print(f"installing lighthouse@{LIGHTHOUSE_VERSION} into {SCRATCH} …", file=sys.stderr)
+        subprocess.run([npm, "install", "--prefix", str(SCRATCH), "--no-audit", "--no-fund", "--loglevel=error",
+                        f"lighthouse@{LIGHTHOUSE_VERSION}"], check=True)
+    return binary
+
+
+def audit(binary: Path, url: str, chrome: str, desktop: bool, out: Path) -> dict:
+    command = [
+        str(binary), url, "--quiet", "--output=json", f"--output-path={out}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+        "--disable-component-update --disable-sync",
+    ]
+    if desktop:
+        command.append("--preset=desktop")
+    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": chrome}, capture_output=True, text=True)
+    report = json.loads(out.read_text("utf-8"))
+    scores = {key: report["categories"][key]["score"] for key in CATEGORIES}
+    failing = []
+    for key in CATEGORIES:
+        for ref in report["categories"][key]["auditRefs"]:
+            result = report["audits"][ref["id"]]
+            if ref["weight"] and result["score"] is not None and result["score"] < 1:
+                failing.append(f"{key}:{ref['id']}={result['score']}")
+    metrics = {name: report["audits"][name]["displayValue"]
+               for name in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+                            "cumulative-layout-shift")}
+    return {"scores": scores, "failing": failing, "metrics": metrics}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", help="URL paths such as /statland/ (default: every page)")
+    parser.add_argument("--desktop", action="store_true", help="Lighthouse's desktop preset instead of mobile")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--verbose", action="store_true", help="list the audits that cost points")
+    args = parser.parse_args(argv)
+
+    chrome = find_chromium()
+    if chrome is None:
+        sys.exit("lighthouse: no Chromium found (apt-get install chromium, or set CHROME_PATH)")
+    binary = lighthouse_binary()
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="rnn-guide-lighthouse-") as scratch:
+        site = Path(scratch) / "site"
+        build_site(site)
+        pages = args.pages or built_pages(site)
+        with SiteServer(site) as server:
+            for path in pages:
+                results[path] = audit(binary, server.origin + path, chrome, args.desktop, Path(scratch) / "report.json")
+                row = results[path]["scores"]
+                print(f"{path:<32} " + " ".join(f"{row[key]:.2f}" for key in CATEGORIES), file=sys.stderr)
+
+    header = f"| page | {' | '.join(CATEGORIES)} | FCP | LCP | TBT | CLS |"
+    print(header)
+    print("|" + "---|" * (len(CATEGORIES) + 5))
+    misses = 0
+    for path, result in results.items():
+        scores, metrics = result["scores"], result["metrics"]
+        cells = []
+        for key in CATEGORIES:
+            ok = scores[key] is not None and scores[key] >= TARGETS[key]
+            misses += not ok
+            cells.append(f"{scores[key]:.2f}" + ("" if ok else " ✗"))
+        print(f"| {path} | " + " | ".join(cells) + " | " + " | ".join(metrics.values()) + " |")
+        if args.verbose and result["failing"]:
+            print(f"|  | {', '.join(result['failing'])} |")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    print(f"\n{len(results)} pages, {'mobile' if not args.desktop else 'desktop'}; "
+          f"{'all targets met' if not misses else f'{misses} scores below target'}")
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,455 @@
+"""Every page of the built site, in a real Chromium, in light and dark.
+
+The site is built once per session (``mkdocs build --strict``) into a temporary
+directory and served on 127.0.0.1 from a thread. One browser per session, one
+context per colour scheme. Pages are discovered from ``docs/`` (every Markdown
+page and notebook), and a test checks that this is exactly the set of built
+pages, so chapters added later are covered without editing this file.
+
+Without Chromium (or the playwright package) the tests skip with the reason;
+with ``RNN_GUIDE_REQUIRE_BROWSER=1`` (as ``.ci/run`` sets it) they fail instead.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from browser_support import (CHROMIUM_ARGS, DOCS, REQUIRE_BROWSER, SiteServer, build_site, built_pages,
+                             find_chromium, source_of)
+
+SCHEMES = ("light", "dark")
+EXCLUDED = {"snippets", "hooks", "overrides", "assets", "figures"}
+RAW_TEX = ("\\(", "\\)", "\\[", "\\]", "$$", "\\frac", "\\begin{")
+MATH_IN_SOURCE = re.compile(r"\\\(|\\\[|\$\$|(?<![\\$\w])\$[^$\n]+\$")
+BAD_ALT = re.compile(r"^(figure|image|img|picture|graph|chart|plot|diagram|untitled|no description.*)$|\.(svg|png|jpe?g|gif|webp)$", re.I)
+
+
+def source_pages() -> list[str]:
+    """URL paths of every page the docs/ sources make (Markdown and notebooks)."""
+    pages = []
+    for path in sorted(DOCS.rglob("*")):
+        relative = path.relative_to(DOCS)
+        if relative.parts[0] in EXCLUDED or path.suffix not in {".md", ".ipynb"}:
+            continue
+        if ".ipynb_checkpoints" in relative.parts:
+            continue
+        stem = relative.with_suffix("").as_posix()
+        if stem == "index":
+            pages.append("/")
+        elif stem.endswith("/index"):
+            pages.append(f"/{stem[:-len('/index')]}/")
+        else:
+            pages.append(f"/{stem}/")
+    return sorted(pages)
+
+
+PAGES = source_pages()
+
+
+def _unavailable(reason: str):
+    if os.environ.get(REQUIRE_BROWSER) == "1":
+        pytest.fail(f"{REQUIRE_BROWSER}=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    site_dir = tmp_path_factory.mktemp("browser") / "site"
+    build_site(site_dir)
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def origin(site):
+    with SiteServer(site) as server:
+        yield server.origin
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = find_chromium()
+    if chromium is None:
+        _unavailable("no Chromium found (install Debian's chromium package: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed (make setup installs it)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session", params=SCHEMES)
+def scheme(request) -> str:
+    return request.param
+
+
+_contexts: dict = {}
+
+
+@pytest.fixture(scope="session")
+def contexts(browser):
+    yield _contexts
+    for context in _contexts.values():
+        context.close()
+
+
+@pytest.fixture
+def context(contexts, browser, scheme):
+    if scheme not in contexts:
+        contexts[scheme] = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    return contexts[scheme]
+
+
+class Visit:
+    """One page load with everything that happened on the way: requests, failures, errors."""
+
+    def __init__(self, context, origin: str, path: str):
+        self.origin = origin
+        self.page = context.new_page()
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.response = self.page.goto(origin + path, wait_until="load")
+
+    def outside(self) -> list[str]:
+        return [url for url in self.requests
+                if not url.startswith(self.origin + "/") and not url.startswith(("data:", "blob:", "about:"))]
+
+    def settle(self) -> None:
+        """Open every collapsed block, scroll to the end and back so lazy images load,
+        then wait for the network."""
+        self.page.evaluate("""async () => {
+            document.querySelectorAll('article details').forEach(d => { d.open = true; });
+            const step = window.innerHeight * 0.8;
+            for (let y = 0; y < document.body.scrollHeight; y += step) {
+                window.scrollTo(0, y);
+                await new Promise(r => requestAnimationFrame(() => setTimeout(r, 20)));
+            }
+            window.scrollTo(0, 0);
+        }""")
+        self.page.wait_for_load_state("networkidle")
+        self.page.evaluate("""() => Promise.race([
+            Promise.all([...document.images].filter(i => i.checkVisibility()).map(i => i.decode().catch(() => null))),
+            new Promise(resolve => setTimeout(resolve, 5000))])""")
+
+    def close(self) -> None:
+        self.page.close()
+
+
+VISIBLE_TEXT = """() => {
+    const root = document.querySelector('article') || document.body;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+        acceptNode(node) {
+            const parent = node.parentElement;
+            if (!parent || parent.closest('pre, code, script, style, .katex, textarea')) return NodeFilter.FILTER_REJECT;
+            return parent.offsetParent !== null || getComputedStyle(parent).position === 'fixed'
+                ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+        }
+    });
+    const parts = [];
+    while (walker.nextNode()) parts.push(walker.currentNode.nodeValue);
+    return parts.join(' ');
+}"""
+
+IMAGES = """() => [...document.querySelectorAll('article img')].map(i => ({
+    src: i.getAttribute('src'), alt: i.getAttribute('alt'), visible: i.checkVisibility(),
+    complete: i.complete, width: i.naturalWidth }))"""
+
+FIGURES = """() => [...document.querySelectorAll('figure.guide-figure')].map(f => ({
+    id: f.id, caption: (f.querySelector('figcaption') || {}).textContent || '',
+    visible: [...f.querySelectorAll('img')].filter(i => i.checkVisibility()).map(i => i.getAttribute('src')),
+    all: [...f.querySelectorAll('img')].map(i => i.getAttribute('src')) }))"""
+
+
+def scheme_of(page) -> str:
+    value = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    return {"default": "light", "slate": "dark"}[value]
+
+
+def check_figures(page, expected: str) -> list[str]:
+    problems = []
+    for figure in page.evaluate(FIGURES):
+        if not figure["caption"].strip():
+            problems.append(f"{figure['id']}: no figcaption")
+        variants = {src.rsplit("#", 1)[-1] for src in figure["all"]}
+        if variants != {"only-light", "only-dark"}:
+            problems.append(f"{figure['id']}: variants {sorted(variants)}, expected a light and a dark one")
+        if [src.rsplit("#", 1)[-1] for src in figure["visible"]] != [f"only-{expected}"]:
+            problems.append(f"{figure['id']}: visible {figure['visible']} in the {expected} scheme")
+    return problems
+
+
+def test_every_built_page_is_tested(site):
+    assert built_pages(site) == PAGES, "docs/ sources and built pages differ"
+
+
+def test_every_page_has_a_meta_description(site):
+    for path in built_pages(site) + ["/404.html"]:
+        file = site / (path.strip("/") + ("/index.html" if path.endswith("/") else "")) if path != "/" else site / "index.html"
+        text = file.read_text("utf-8")
+        match = re.search(r'<meta name="description" content="([^"]*)"', text)
+        assert match and match[1].strip(), f"{path}: no meta description"
+
+
+def test_lightbox_galleries_keep_variants_apart(site):
+    for path in built_pages(site):
+        file = site / "index.html" if path == "/" else site / path.strip("/") / "index.html"
+        for anchor in re.findall(r'<a [^>]*class="glightbox"[^>]*>\s*<img [^>]*>', file.read_text("utf-8")):
+            variant = re.search(r'src="[^"]*#only-(light|dark)"', anchor)
+            if variant:
+                assert f'data-gallery="figures-{variant[1]}"' in anchor, f"{path}: {anchor[:200]}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page(context, origin, scheme, path):
+    visit = Visit(context, origin, path)
+    try:
+        assert visit.response is not None and visit.response.status == 200, f"{path}: HTTP {visit.response.status}"
+        visit.settle()
+        page = visit.page
+        problems: list[str] = []
+        problems += [f"outside request: {url}" for url in visit.outside()]
+        problems += [f"failed request: {failure}" for failure in visit.failed]
+        problems += visit.errors
+
+        for image in page.evaluate(IMAGES):
+            alt = (image["alt"] or "").strip()
+            if len(alt.split()) < 4 or BAD_ALT.search(alt):
+                problems.append(f"image {image['src'][:80]}: alt text {alt[:60]!r} does not say what it shows")
+            if image["visible"] and not (image["complete"] and image["width"] > 0):
+                problems.append(f"image {image['src'][:80]} did not load")
+
+        source = source_of(path)
+        text = source.read_text("utf-8") if source else ""
+        if source and source.suffix == ".ipynb":
+            text = "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"] if cell["cell_type"] == "markdown")
+        katex = page.locator(".katex").count()
+        if MATH_IN_SOURCE.search(text) or "--8<--" in text:
+            if MATH_IN_SOURCE.search(text):
+                assert katex > 0, f"{path}: the source has math but the page shows no KaTeX"
+        visible = page.evaluate(VISIBLE_TEXT)
+        for raw in RAW_TEX:
+            if raw in visible:
+                index = visible.index(raw)
+                problems.append(f"raw TeX {raw!r} visible: …{visible[max(0, index - 60):index + 60]}…")
+        if "{{ v:" in visible:
+            problems.append("an uncited value token is visible")
+
+        assert scheme_of(page) == scheme
+        problems += check_figures(page, scheme)
+        if page.locator("figure.guide-figure").count():
+            # The palette toggle flips the scheme, and the figures follow it.
+            for _ in range(3):
+                if scheme_of(page) != scheme:
+                    break
+                page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
+            flipped = scheme_of(page)
+            assert flipped != scheme, f"{path}: the palette toggle did not change the scheme"
+            visit.settle()
+            problems += [f"after the toggle: {p}" for p in check_figures(page, flipped)]
+            for image in page.evaluate(IMAGES):
+                if image["visible"] and not (image["complete"] and image["width"] > 0):
+                    problems.append(f"after the toggle: image {image['src'][:80]} did not load")
+            problems += [f"after the toggle: failed request: {f}" for f in visit.failed if f not in problems]
+            page.evaluate("localStorage.clear()")
+        assert not problems, f"{path} ({scheme}):\n  " + "\n  ".join(dict.fromkeys(problems))
+    finally:
+        visit.close()
+
+
+def test_missing_page_shows_helpful_404(context, origin, scheme):
+    visit = Visit(context, origin, "/no-such-chapter/")
+    try:
+        assert visit.response.status == 404
+        visit.settle()
+        page = visit.page
+        assert "Page not found" in page.locator("h1").first.inner_text()
+        assert page.locator("article a[href]").count() >= 5, "the 404 page links to the chapters"
+        assert not visit.outside()
+        assert [f for f in visit.failed if "/no-such-chapter/" not in f] == []
+        # The browser logs the 404 of the page itself; nothing else may fail.
+        assert [e for e in visit.errors if "status of 404" not in e] == []
+        assert len(visit.errors) <= 1
+    finally:
+        visit.close()
+
+
+def test_notebook_pages_offer_the_notebook(context, origin):
+    notebooks = [path for path in PAGES if source_of(path) and source_of(path).suffix == ".ipynb"]
+    assert notebooks, "the guide has at least one notebook page"
+    for path in notebooks:
+        visit = Visit(context, origin, path)
+        try:
+            page = visit.page
+            link = page.locator("a.guide-download")
+            assert link.count() == 1, f"{path}: no download button"
+            assert link.get_attribute("aria-label").startswith("Download the notebook")
+            href = link.get_attribute("href")
+            assert href.endswith(".ipynb")
+            answer = page.evaluate("async (href) => { const r = await fetch(href); return [r.status, await r.text()]; }", href)
+            assert answer[0] == 200
+            assert json.loads(answer[1])["cells"], f"{path}: the download is not a notebook"
+            html = page.content()
+            assert "cdn." not in html and "mathjax" not in html.lower() and "require.js" not in html
+            assert page.locator(".jupyter-wrapper .highlight pre code").count() > 0, "code cells are Material code blocks"
+        finally:
+            visit.close()
+
+
+def test_notebook_dark_mode_uses_dark_colours(browser, origin):
+    notebooks = [path for path in PAGES if source_of(path) and source_of(path).suffix == ".ipynb"]
+    context = browser.new_context(color_scheme="dark")
+    try:
+        for path in notebooks:
+            page = context.new_page()
+            page.goto(origin + path)
+            colours = page.evaluate("""() => {
+                const luminance = c => { const [r, g, b] = c.match(/\\d+(\\.\\d+)?/g).map(Number); return 0.2126*r + 0.7152*g + 0.0722*b; };
+                const bg = el => { while (el) { const c = getComputedStyle(el).backgroundColor; if (!/rgba\\(0, 0, 0, 0\\)|transparent/.test(c)) return c; el = el.parentElement; } return 'rgb(255, 255, 255)'; };
+                return [...document.querySelectorAll('.jupyter-wrapper .jp-Cell pre, .jupyter-wrapper .jp-RenderedMarkdown p')].slice(0, 20)
+                    .map(el => [luminance(bg(el)), luminance(getComputedStyle(el).color)]);
+            }""")
+            assert colours, f"{path}: no notebook cells found"
+            for background, text in colours:
+                assert background < 80 and text > background + 80, f"{path}: light-on-dark expected, got bg {background}, text {text}"
+            page.close()
+    finally:
+        context.close()
+
+
+def test_keyboard_navigation(context, origin):
+    visit = Visit(context, origin, "/statland/")
+    try:
+        page = visit.page
+        seen = []
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate("""() => { const e = document.activeElement;
+                const style = getComputedStyle(e.matches('.md-option') ? e.nextElementSibling || e : e);
+                return { tag: e.tagName, cls: e.className, text: (e.textContent || '').trim().slice(0, 40),
+                         outline: style.outlineStyle !== 'none' || style.boxShadow !== 'none',
+                         visible: e.matches('.md-option') || e.getBoundingClientRect().width > 0 }; }"""))
+        first = seen[0]
+        assert "md-skip" in first["cls"] and first["visible"], f"the first Tab reaches the skip link, got {first}"
+        assert any("md-option" in item["cls"] for item in seen), "the palette toggle is reachable by keyboard"
+        assert any("md-search__input" in item["cls"] for item in seen), "search is reachable by keyboard"
+        missing = [item for item in seen if not item["outline"] and item["tag"] != "BODY"]
+        assert not missing, f"focus is not visible on {missing[:3]}"
+        page.keyboard.press("Escape")
+        page.locator(".md-skip").focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash"), "the skip link jumps to the content"
+    finally:
+        visit.close()
+
+
+def test_lightbox_pages_through_one_scheme_only(context, origin, scheme):
+    target = next((path for path in PAGES if source_of(path)
+                   and source_of(path).read_text("utf-8").count("snippets/figures/") >= 2), None)
+    if target is None:
+        pytest.skip("no page has two figures yet")
+    visit = Visit(context, origin, target)
+    try:
+        page = visit.page
+        visit.settle()
+        page.locator(f'a.glightbox img[src$="#only-{scheme}"]').first.click()
+        page.wait_for_selector(".glightbox-container .gslide.current img")
+        sources = set()
+        for _ in range(page.locator(f'a.glightbox img[src$="#only-{scheme}"]').count()):
+            sources.add(page.locator(".glightbox-container .gslide.current img").get_attribute("src"))
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(350)
+        assert sources and all(f"-{scheme}.svg" in src for src in sources), sources
+        assert len(sources) > 1, "the lightbox pages through the page's figures"
+        assert not visit.errors and not visit.outside()
+    finally:
+        visit.close()
+
+
+def test_print_uses_light_figures(browser, origin):
+    target = next((path for path in PAGES if source_of(path)
+                   and "snippets/figures/" in source_of(path).read_text("utf-8")), None)
+    if target is None:
+        pytest.skip("no page has a figure yet")
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(origin + target)
+        page.evaluate("document.querySelectorAll('article details').forEach(d => { d.open = true; })")
+        page.emulate_media(media="print")
+        assert check_figures(page, "light") == []
+        colour = page.evaluate("getComputedStyle(document.querySelector('article p')).color")
+        assert colour.startswith("rgba(0, 0, 0") or colour.startswith("rgb(0, 0, 0"), f"print text colour {colour}"
+    finally:
+        context.close()
+
+
+# --- the playground --------------------------------------------------------------------
+
+def _set(page, selector: str, value) -> None:
+    page.evaluate("""([selector, value]) => { const input = document.querySelector(selector);
+        input.value = String(value); input.dispatchEvent(new Event('input', { bubbles: true })); }""", [selector, value])
+
+
+def _shown(page, selector: str) -> str:
+    return page.locator(selector).get_attribute("data-value")
+
+
+def test_playground_matches_rnncore(context, origin):
+    from figures.params import load, weights
+    from rnncore import playground as pg
+    from rnncore.statquest import Weights
+
+    network = weights(load())
+    visit = Visit(context, origin, "/playground/")
+    try:
+        page = visit.page
+        page.wait_for_selector("#unroll-power[data-value]")
+        for w2 in ("2", "0.5", "-0.5", "1.1", "0"):
+            for unrolls in (1, 4, 50):
+                for pattern in pg.PATTERNS:
+                    _set(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, w2))
+                    _set(page, "#unroll-t", unrolls)
+                    page.select_option("#unroll-pattern", pattern)
+                    expected_power = pg.display(pg.power(Decimal(w2), unrolls))
+                    trace = pg.predictions(Weights(**{**network.as_dict(), "w2": float(w2)}), pattern)
+                    expected_prediction = pg.display(trace[unrolls - 1])
+                    assert _shown(page, "#unroll-w2-value") == str(Decimal(w2))
+                    assert _shown(page, "#unroll-power") == expected_power, (w2, unrolls)
+                    assert _shown(page, "#unroll-prediction") == expected_prediction, (w2, unrolls, pattern)
+                    assert page.locator("#unroll-t").get_attribute("aria-valuetext") == f"T = {unrolls}"
+                    positive = sum(1 for value in trace[:unrolls] if value > 0)
+                    assert page.locator("#unroll-chart circle.series-b-dot:not(.legend)").count() == positive
+        # 2^50 is shown the way a reader writes it
+        _set(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, "2"))
+        _set(page, "#unroll-t", 50)
+        assert page.locator("#unroll-power").inner_text() == "1.126 × 10¹⁵"
+
+        for gamma, lam in (("0.25", "2"), ("1", "2"), ("0.5", "0.5"), ("1", "4"), ("0.1", "3.5")):
+            _set(page, "#bound-gamma", pg.grid_index(pg.GAMMA_GRID, gamma))
+            _set(page, "#bound-lambda", pg.grid_index(pg.LAMBDA_GRID, lam))
+            run = pg.jacobian_norms(Decimal(gamma), Decimal(lam))
+            assert _shown(page, "#bound-gamma-value") == gamma and _shown(page, "#bound-lambda-value") == lam
+            assert _shown(page, "#bound-rate") == pg.display(run.rate)
+            assert _shown(page, "#bound-last") == pg.display(run.bound(pg.HORIZON))
+            assert _shown(page, "#bound-measured") == pg.display(run.measured[-1])
+            assert page.locator("#bound-chart circle.series-a-dot:not(.legend)").count() == pg.HORIZON
+            assert page.locator("#bound-chart line.series-b:not(.legend)").count() == 1
+        for selector in ("#unroll-w2", "#unroll-t", "#unroll-pattern", "#bound-gamma", "#bound-lambda"):
+            label = page.locator(f"label[for='{selector[1:]}']")
+            assert label.count() == 1 and label.inner_text().strip(), f"{selector} has a label"
+        assert not visit.errors and not visit.outside() and not visit.failed
+    finally:
+        visit.close()
