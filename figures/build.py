@@ -322,8 +322,12 @@ def _dump(recorded: dict) -> bytes:
 
 
 def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict, jobs: int,
-          kinds: dict[str, str]) -> tuple[int, list[str]]:
-    """Render ``names`` and write their files; return (files changed, outputs that failed)."""
+          kinds: dict[str, str], modules: dict[str, str]) -> tuple[int, list[str]]:
+    """Render ``names`` and write their files; return (files changed, outputs that failed).
+
+    ``modules`` maps each output to the module that registers it: in a parallel build
+    a module's outputs render in one worker, so the computations they share (cached
+    inside the module) run once, not once per process."""
     written = 0
     failed: list[str] = []
     # Longest first (as timed last time; unknown figures before unknown snippets), so
@@ -357,22 +361,38 @@ def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict
             for done, name in enumerate(names, start=1):
                 land(*_render(name, values), done)
         else:
-            _parallel(names, values, jobs, land)
+            _parallel(names, values, jobs, land, modules, durations, guess, kinds)
     finally:
         write_atomic(DURATIONS, (json.dumps(durations, indent=1, sort_keys=True) + "\n").encode())
     return written, failed
 
 
-def _parallel(names: list[str], values: dict, jobs: int, land) -> None:
+def _render_group(names: list[str], values: dict) -> list[tuple[str, dict[str, bytes] | None, float, str]]:
+    return [_render(name, values) for name in names]
+
+
+def _parallel(names: list[str], values: dict, jobs: int, land, modules: dict[str, str],
+              durations: dict, guess: dict[str, float], kinds: dict[str, str]) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    groups: dict[str, list[str]] = {}
+    for name in names:  # already longest first
+        groups.setdefault(modules[name], []).append(name)
+
+    def cost(group: list[str]) -> float:
+        return sum(float(durations.get(name, guess[kinds[name]])) for name in group)
+
+    ordered = sorted(groups.values(), key=cost, reverse=True)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    done = 0
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(_render, name, values) for name in names]
-        for done, future in enumerate(as_completed(futures), start=1):
-            land(*future.result(), done)
+        futures = [pool.submit(_render_group, group, values) for group in ordered]
+        for future in as_completed(futures):
+            for result in future.result():
+                done += 1
+                land(*result, done)
 
 
 def forget_removed(recorded: dict, outputs: dict[str, Entry]) -> None:
@@ -499,7 +519,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         jobs = max(1, min(args.jobs, len(todo)))
         _log(f"building {len(todo)} of {len(names)} outputs with {jobs} process{'es' if jobs > 1 else ''}")
-        written, failed = build(todo, values, prints, recorded, jobs, {n: OUTPUTS[n].kind for n in todo})
+        written, failed = build(todo, values, prints, recorded, jobs, {n: OUTPUTS[n].kind for n in todo},
+                                {n: str(OUTPUTS[n].source) for n in todo})
     if failed:
         print(f"error: {len(failed)} output{'s' if len(failed) > 1 else ''} failed: {', '.join(failed)}", file=sys.stderr)
         return 1
