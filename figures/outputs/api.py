@@ -22,6 +22,12 @@ ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
 LITERAL = re.compile(r"``([^`]+)``|`([^`]+)`")
 
 
+
+def signature_html(text: str) -> str:
+    """A signature as plain wrapped code: no code-block chrome, so a page of ~190
+    signatures stays light for the browser (no copy buttons, no highlighting spans)."""
+    return f'<div class="api-signature" markdown="0"><code>{html.escape(text, quote=False)}</code></div>'
+
 def modules() -> list:
     import rnncore
     import rnncore.examples
@@ -157,8 +163,8 @@ def api_reference(params) -> str:
         for member, value in members:
             if value.__module__ != name:
                 continue
-            out += [f"### `{member}` {{#{_slug(name + '-' + member)}}}", "", "```python",
-                    signature(member, value, module), "```", ""]
+            out += [f"### `{member}` {{#{_slug(name + '-' + member)}}}", "",
+                    signature_html(signature(member, value, module)), ""]
             doc = inspect.getdoc(value) if value.__doc__ else ""
             if inspect.isclass(value) and doc.startswith(f"{member}("):
                 doc = ""  # a dataclass without a docstring: the signature says it all
@@ -174,7 +180,7 @@ def api_reference(params) -> str:
                         head = head.replace("(self, ", "(").replace("(self)", "()").replace("(cls, ", "(").replace("(cls)", "()")
                         head = "def " + head
                     out += [f"#### `{member}.{attribute}` {{#{_slug(name + '-' + member + '-' + attribute)}}}", "",
-                            "```python", head, "```", ""]
+                            signature_html(head), ""]
                     if function.__doc__:
                         out += [docstring_html(function.__doc__), ""]
     return "\n".join(out).rstrip("\n") + "\n"
