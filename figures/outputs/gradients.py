@@ -400,6 +400,7 @@ def gradient_values(params) -> dict[str, str]:
     study = truncation(params)
     data = flow(params)
     result = {
+        **{f"gradients.vanishing_lambda_below.{name}": fraction_text(1 / gamma(name)) for name in ("sigmoid", "tanh")},
         "gradients.pascanu.plain_final_loss": sci(plain.final_loss, 3),
         "gradients.pascanu.clipped_final_loss": sci(clipped.final_loss, 3),
         "gradients.pascanu.plain_largest_step": show(round(plain.largest_step, 1)),
