@@ -25,6 +25,15 @@ class Activation:
     forward: Callable[[np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray], np.ndarray]  # φ′ at the pre-activation z
     gamma: Fraction  # sup over z of |φ′(z)|
+    # φ′(z) written with the output h = φ(z) too, which is cheaper where h is known
+    # (tanh: 1 − h², sigmoid: h(1 − h)); defaults to ``derivative(z)``.
+    derivative_given_output: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+
+    def slope(self, z: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """φ′(z) for h = φ(z)."""
+        if self.derivative_given_output is None:
+            return self.derivative(z)
+        return self.derivative_given_output(z, h)
 
     def __call__(self, z):
         return self.forward(np.asarray(z, dtype=float))
@@ -40,8 +49,8 @@ def _tanh_derivative(z):
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "tanh": Activation("tanh", np.tanh, _tanh_derivative, Fraction(1)),
-    "sigmoid": Activation("sigmoid", sigmoid, _sigmoid_derivative, Fraction(1, 4)),
+    "tanh": Activation("tanh", np.tanh, _tanh_derivative, Fraction(1), lambda z, h: 1.0 - h * h),
+    "sigmoid": Activation("sigmoid", sigmoid, _sigmoid_derivative, Fraction(1, 4), lambda z, h: h * (1.0 - h)),
     "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (np.asarray(z) > 0).astype(float), Fraction(1)),
     "identity": Activation("identity", lambda z: np.asarray(z, dtype=float), lambda z: np.ones_like(z, dtype=float),
                            Fraction(1)),

@@ -156,7 +156,7 @@ def forward(model: RNN, x, h0=None) -> Forward:
         z[t] += previous @ W_hh_T                                 # z_t = W_hx x_t + W_hh h_(t−1) + b_h
         h[t] = phi.forward(z[t])                                  # h_t = φ(z_t)
         previous = h[t]
-    dphi = phi.derivative(z)                                      # φ′(z_t), all steps at once
+    dphi = phi.slope(z, h)                                        # φ′(z_t), all steps at once
     y = h @ model.W_yh.T + model.b_y
     as_batch = lambda a: a.transpose(1, 0, 2)  # noqa: E731
     return Forward(x=x, h0=h0, z=as_batch(z), h=as_batch(h), dphi=as_batch(dphi), y=as_batch(y))
