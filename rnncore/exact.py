@@ -146,3 +146,14 @@ def scientific_rounded(value: Fraction | Decimal | float, significant: int = 3) 
         exponent += 1
         mantissa = round(number.scaleb(-exponent), significant - 1)
     return f"{show(mantissa)} {TIMES} 10{superscript(exponent)}"
+
+
+def readable(value: Fraction | Decimal | float, digits: int = 2, *, plain_from: float = 1e-3,
+             plain_below: float = 1e4) -> str:
+    """A measured magnitude rounded to ``digits`` significant digits: written out for
+    ordinary sizes (``0.031``, ``250``), with a power of ten otherwise (``4.5 × 10⁻⁵``)."""
+    if not value:
+        return "0"
+    if plain_from <= abs(float(value)) < plain_below:
+        return show(Decimal(f"{float(value):.{digits}g}"))
+    return scientific_rounded(value, digits)

@@ -10,7 +10,7 @@ import numpy as np
 
 from rnncore import descent
 from rnncore import statquest_gradients as sg
-from rnncore.exact import decimal_grouped, power_of_ten, scientific_rounded, show
+from rnncore.exact import decimal_grouped, power_of_ten, readable, scientific_rounded, show
 
 from ..registry import Text, figure, snippet, values
 
@@ -38,21 +38,11 @@ def runs(params):
 
 
 def sci(value: float) -> str:
-    """Two significant digits: plain for ordinary sizes, with a power of ten otherwise."""
-    if not value:
-        return "0"
-    if 1e-3 <= abs(value) < 1e4:
-        return show(Decimal(f"{value:.2g}"))
-    return scientific_rounded(value, 2)
+    return readable(value, 2)
 
 
 def num(value: float) -> str:
-    """Three significant digits for ordinary sizes."""
-    if not value:
-        return "0"
-    if 1e-3 <= abs(value) < 1e4:
-        return show(Decimal(f"{value:.3g}"))
-    return scientific_rounded(value, 3)
+    return readable(value, 3)
 
 
 @values("descent", reads=READS)

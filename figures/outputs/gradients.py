@@ -7,7 +7,7 @@ import numpy as np
 from rnncore import lstm, pascanu, rnn
 from rnncore.activations import ACTIVATIONS, gamma
 from rnncore.examples import get as example
-from rnncore.exact import fraction_text, show
+from rnncore.exact import fraction_text, readable, show, superscript
 
 from ..registry import Text, figure, values
 
@@ -29,17 +29,7 @@ LSTM_READS = ("gradients.lstm.steps", "gradients.lstm.hidden", "gradients.lstm.f
 
 def sci(value: float, digits: int = 2) -> str:
     """A readable magnitude: 0.031, 4.5 × 10⁻⁵, 1.2 × 10⁸."""
-    if value == 0:
-        return "0"
-    exponent = int(np.floor(np.log10(abs(value))))
-    if -2 <= exponent <= 3:
-        return show(float(f"{value:.{digits}g}"))
-    mantissa = float(f"{value / 10 ** exponent:.{digits}g}")
-    return f"{show(mantissa)} × 10{_sup(exponent)}"
-
-
-def _sup(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+    return readable(value, digits, plain_from=1e-2)
 
 
 def _gl_text(gl: float) -> str:
