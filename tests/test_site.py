@@ -16,7 +16,7 @@ def test_strict_build_has_no_warnings(tmp_path):
     assert "\\(" not in statland and "\\[" not in statland, "no raw TeX left on the page"
     assert "{{ v:" not in statland
     assert 'src="../figures/statland-unrolled-three-days-dark.svg#only-dark"' in statland
-    assert (site / "assets" / "katex" / "katex.min.css").exists()
+    assert (site / "assets" / "katex" / "katex-swap.min.css").exists()
     notebook = (site / "notebooks" / "statland" / "index.html").read_text()
     assert "mathjax" not in notebook.lower()
     assert (site / "notebooks" / "statland" / "statland.ipynb").exists()

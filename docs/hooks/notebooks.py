@@ -44,7 +44,7 @@ GLIGHTBOX_LINK = re.compile(r'<link href="(?P<href>[^"]*glightbox\.min\.css)" re
 GLIGHTBOX_SCRIPT = re.compile(r'<script src="(?P<src>[^"]*glightbox\.min\.js)"></script>')
 GLIGHTBOX_STYLE = re.compile(r'<style id="glightbox-style">.*?</style>', re.S)
 GLIGHTBOX_INIT = re.compile(r'<script id="init-glightbox">(?P<code>.*?)</script>', re.S)
-KATEX_LINK = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*assets/katex/)katex\.min\.css">\s*')
+KATEX_LINK = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*assets/katex/)katex-swap\.min\.css">\s*')
 KATEX_PRELOAD = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
 
 
