@@ -21,16 +21,17 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_support import fetch, free_port  # noqa: E402
 PYTHON = sys.executable
 SKIP = {".git", ".venv", "node_modules", "site", ".cache", "__pycache__", ".pytest_cache", "benchmarks"}
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -104,20 +105,6 @@ def bench_builds(root: Path, repeat: int) -> list[tuple[str, str]]:
         ("cold full build --jobs 1", f"{median(jobs1):.3f} s"),
         ("cold full build --jobs 2", f"{median(jobs2):.3f} s = {median(jobs2) / median(jobs1):.2f} × --jobs 1  [target ≤ 0.6×]"),
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str) -> bytes | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read()
-    except OSError:
-        return None
 
 
 def bench_serve(root: Path, repeat: int) -> list[tuple[str, str]]:

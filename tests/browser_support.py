@@ -14,9 +14,11 @@ import gzip
 import mimetypes
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+import urllib.request
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +39,22 @@ CHROMIUM_ARGS = [
 REQUIRE_BROWSER = "RNN_GUIDE_REQUIRE_BROWSER"
 COMPRESSIBLE = {"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
                 "image/svg+xml", "text/plain", "application/xml"}
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> bytes | None:
+    """The body at ``url``, or None while nothing answers there."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read()
+    except OSError:
+        return None
 
 
 def find_chromium() -> str | None:

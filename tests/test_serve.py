@@ -5,32 +5,17 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
+from browser_support import fetch, free_port
 from conftest import ROOT
 
 FIGURE = "figures/statland-unrolled-low-low-light.svg"
 BUILD_LINE = re.compile(r"figures: .*\(\d+\.\d+ s, build (\d+)\)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str) -> bytes | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read()
-    except OSError:
-        return None
 
 
 def wait_for(condition, timeout: float, what: str):
