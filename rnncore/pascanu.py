@@ -83,6 +83,33 @@ def loss_and_gradient(w, b, *, x0: float = X0, steps: int = STEPS, target: float
     return E, dw, db
 
 
+def _sigmoid_scalar(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _scalar_loss_and_gradient(w: float, b: float, x0: float, steps: int, target: float):
+    """:func:`loss_and_gradient` at one point, in plain floats through :mod:`math`.
+
+    A descent path near the wall is chaotic: a change in the last bit of one σ moves
+    the whole path. numpy picks its ``exp`` kernel by the CPU's SIMD level, so the grid
+    version can differ in the last bit between machines; libm's does not."""
+    s = [_sigmoid_scalar(x0)]
+    for _ in range(steps):
+        s.append(_sigmoid_scalar(w * s[-1] + b))
+    s_T = s[-1]
+    E = (s_T - target) ** 2
+    delta = 2.0 * (s_T - target) * s_T * (1.0 - s_T)
+    dw = db = 0.0
+    for t in range(steps, 0, -1):
+        dw += delta * s[t - 1]
+        db += delta
+        delta = delta * w * s[t - 1] * (1.0 - s[t - 1])
+    return E, dw, db
+
+
 @dataclass(frozen=True)
 class Path:
     """A gradient-descent path on the Figure 6 surface."""
@@ -115,18 +142,18 @@ def descend(w0: float, b0: float, *, learning_rate: float, iterations: int, thre
     iterations = _check_steps(iterations)
     ws, bs, losses, norms, clipped = [float(w0)], [float(b0)], [], [], []
     for _ in range(iterations):
-        E, dw, db = loss_and_gradient(ws[-1], bs[-1], x0=x0, steps=steps, target=target)
-        losses.append(float(E))
-        g = np.array([float(dw), float(db)])
-        norm = float(np.hypot(*g))
+        E, dw, db = _scalar_loss_and_gradient(ws[-1], bs[-1], x0, steps, target)
+        losses.append(E)
+        g = (dw, db)
+        norm = math.hypot(dw, db)
         norms.append(norm)
         was_clipped = threshold is not None and norm >= threshold
         if was_clipped:
-            g = g * (threshold / norm)
+            g = (dw * threshold / norm, db * threshold / norm)
         clipped.append(was_clipped)
         ws.append(ws[-1] - learning_rate * g[0])
         bs.append(bs[-1] - learning_rate * g[1])
-    losses.append(float(loss(ws[-1], bs[-1], x0=x0, steps=steps, target=target)))
+    losses.append(_scalar_loss_and_gradient(ws[-1], bs[-1], x0, steps, target)[0])
     return Path(np.array(ws), np.array(bs), np.array(losses), np.array(norms), np.array(clipped),
                 threshold, float(learning_rate))
 
