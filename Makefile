@@ -18,8 +18,10 @@ $(STAMP): requirements.lock pyproject.toml package.json package-lock.json
 
 setup: $(STAMP)
 
-serve: setup ## serve the site at http://127.0.0.1:8000/ with live reload
-	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+PORT ?= 8000
+
+serve: setup ## serve the site at http://127.0.0.1:$(PORT)/ with live reload (make serve PORT=8001)
+	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:$(PORT)
 
 test: setup ## the full test suite
 	$(BIN)/python -m pytest
