@@ -76,3 +76,17 @@ def test_math_is_rendered_at_build_time(site):
 def test_bad_formula_names_it(site):
     with pytest.raises(GuideMarkdownError, match=r"\\frac\{1\}"):
         convert("Broken $\\frac{1}$ here.")
+
+
+def test_shipped_katex_assets_are_npm_s():
+    """docs/assets/katex is a copy of the npm package's stylesheet and woff2 fonts,
+    so that every generator ships them; it must not drift from package-lock.json."""
+    dist = ROOT / "node_modules" / "katex" / "dist"
+    if not dist.is_dir():
+        pytest.skip("node_modules/katex is not installed (make setup runs npm ci)")
+    shipped = ROOT / "docs" / "assets" / "katex"
+    expected = {"katex-swap.min.css"} | {f"fonts/{p.name}" for p in (dist / "fonts").glob("*.woff2")}
+    present = {p.relative_to(shipped).as_posix() for p in shipped.rglob("*") if p.is_file()}
+    assert present == expected
+    for name in expected:
+        assert (shipped / name).read_bytes() == (dist / name).read_bytes(), f"{name} differs from npm's; copy it again"
