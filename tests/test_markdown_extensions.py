@@ -90,3 +90,20 @@ def test_shipped_katex_assets_are_npm_s():
     assert present == expected
     for name in expected:
         assert (shipped / name).read_bytes() == (dist / name).read_bytes(), f"{name} differs from npm's; copy it again"
+
+
+def test_mkdocs_names_the_page_and_the_key_without_a_traceback(site):
+    """Under MkDocs the unknown key ends the build with the page and the key, no traceback."""
+    import subprocess
+    import sys
+
+    (site / "docs" / "index.md").write_text("# Home\n\nIt is {{ v:demo.answr }}.\n", "utf-8")
+    (site / "mkdocs.yml").write_text(
+        "site_name: demo\nmarkdown_extensions:\n  - guide_markdown.values\nexclude_docs: |\n  snippets/\n", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site / "out")],
+                            cwd=site, capture_output=True, text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output, output
+    assert "Error reading page 'index.md'" in output, output
+    assert "{{ v:demo.answr }}" in output and "did you mean demo.answer?" in output, output

