@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import CHROMIUM_ARGS, REQUIRE_BROWSER, fetch, find_chromium, free_port
-from conftest import ROOT, run
+from conftest import run
 
 FIGURE = "figures/statland-unrolled-low-low-light.svg"
 BUILD_LINE = re.compile(r"figures: .*\(\d+\.\d+ s, build (\d+)\)")
