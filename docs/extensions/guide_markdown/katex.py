@@ -61,13 +61,23 @@ def node() -> str:
     raise GuideMarkdownError("math: no node found; run the set-up in README.md (it installs node into .venv)")
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+def _load_prctl():
+    """libc's prctl, looked up now: the child may not import anything between fork and exec."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass  # not Linux: the renderer still ends on stdin's end or a changed parent
+        return None
+
+
+_prctl = _load_prctl()
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    _prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: the kernel ends the renderer when we die
 
 
 def _renderer() -> subprocess.Popen:
@@ -80,7 +90,7 @@ def _renderer() -> subprocess.Popen:
             [node(), str(SCRIPT)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
             env={**os.environ, "NODE_PATH": str(modules)},
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=_die_with_parent if _prctl is not None else None,  # else: stdin's end, parent check
         )
     return _process
 
