@@ -16,7 +16,16 @@ $(STAMP): requirements.lock pyproject.toml package.json package-lock.json
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(STAMP)
+# KaTeX's stylesheet and woff2 fonts come from npm (never committed): copied under docs/ so
+# that any generator (MkDocs, Zensical) ships them as ordinary assets.
+KATEX_ASSETS := docs/assets/katex/katex-swap.min.css
+$(KATEX_ASSETS): $(STAMP)
+	rm -rf docs/assets/katex
+	mkdir -p docs/assets/katex/fonts
+	cp node_modules/katex/dist/katex-swap.min.css docs/assets/katex/
+	cp node_modules/katex/dist/fonts/*.woff2 docs/assets/katex/fonts/
+
+setup: $(STAMP) $(KATEX_ASSETS)
 
 PORT ?= 8000
 

@@ -79,8 +79,8 @@ def test_bad_formula_names_it(site):
 
 
 def test_shipped_katex_assets_are_npm_s():
-    """docs/assets/katex is a copy of the npm package's stylesheet and woff2 fonts,
-    so that every generator ships them; it must not drift from package-lock.json."""
+    """docs/assets/katex is the set-up's copy of the npm package's stylesheet and woff2
+    fonts (git-ignored), so that every generator ships them; it must match package-lock.json."""
     dist = ROOT / "node_modules" / "katex" / "dist"
     if not dist.is_dir():
         pytest.skip("node_modules/katex is not installed (make setup runs npm ci)")

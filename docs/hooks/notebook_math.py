@@ -7,7 +7,8 @@ and ``$$…$$``; ``on_post_page`` renders those with the same renderer. (Other
 generators link the notebook entries to the ``.ipynb`` files instead.)
 
 KaTeX's stylesheet (its ``font-display: swap`` variant: formulas paint at once in
-a fallback font) and its woff2 fonts are a copy of npm's under ``docs/assets/katex``,
+a fallback font) and its woff2 fonts are copied from npm under ``docs/assets/katex`` by
+``make setup`` (git-ignored),
 so every generator ships them; ``tests/test_markdown_extensions.py`` keeps the copy
 equal to ``node_modules/katex/dist``.
 
