@@ -362,3 +362,45 @@ def unrolling_first_copy() -> Example:
         value=[as_if.prediction, trace.prediction], display="the same cell with y₀ = 0",
         sources=("001", "002"),
     )
+
+
+# --- Fourth exercises: each chapter gets all three kinds -------------------------------------
+
+@register("ex-statland-sign", kind="exercise", page="statland.md")
+def statland_sign() -> Example:
+    hm, lm = (HIGH, MEDIUM), (LOW, MEDIUM)
+    second = unroll(list(hm)).steps[1]
+    return exercise(
+        "ex-statland-sign", page="statland.md", type="conceptual",
+        title="Why a High day pulls the forecast down",
+        question=("High, Medium predicts Low, while Low, Medium predicts High, although both end on the "
+                  "same Medium day. Explain the difference in one or two sentences, pointing at the weight "
+                  "responsible."),
+        answer=(f"The feedback weight w2 = {show(STATQUEST.w2)} is negative, so yesterday's y is "
+                f"*subtracted* from today's x. After a High day y₁ is large, and it cancels the Medium "
+                f"day's input exactly: x₂ = {second.x_arithmetic}, prediction "
+                f"**{show(prediction(hm))}**. After a Low day y₁ = 0, nothing is subtracted, and the "
+                f"Medium day alone gives **{show(prediction(lm))}**. The network has learnt that prices "
+                f"in StatLand tend to turn: a high day makes a high tomorrow less likely."),
+        value=[prediction(hm), prediction(lm)],
+        display=f"{show(prediction(hm))} and {show(prediction(lm))}: the negative w2", sources=("001", "002"),
+    )
+
+
+@register("ex-unrolling-one-more-copy", kind="exercise", page="unrolling.md")
+def unrolling_one_more_copy() -> Example:
+    two, three = prediction((MEDIUM, MEDIUM)), prediction((MEDIUM, MEDIUM, MEDIUM))
+    count = {T: parameters.statquest_count(T) for T in (2, 3)}
+    return exercise(
+        "ex-unrolling-one-more-copy", page="unrolling.md", type="predict",
+        title="One more copy",
+        question=("The network has read Medium, Medium. A third Medium day arrives, and the unrolled "
+                  "picture gains a copy. Predict: how many parameters does the network have now, and does "
+                  "the prediction go up or down? Then check in the [Playground](playground.md) with "
+                  "*Medium every day*, T = 2 and T = 3."),
+        answer=(f"Still **{count[3]}** parameters: the new copy reuses w1, b1, w2, w3 and b2. The "
+                f"prediction goes **up**, from {show(two)} to {show(three)}: the second day's y was pushed "
+                f"down by the first day, so it pushes the third day down less."),
+        value=[count[2], count[3], two, three], display=f"{count[3]} parameters; {show(two)} → {show(three)}",
+        sources=("001", "002"),
+    )

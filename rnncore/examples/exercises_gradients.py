@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .. import rnn
 from .. import statquest_gradients as sg
 from ..activations import gamma
 from ..clipping import clip_elementwise, clip_norm_exact, global_norm
@@ -441,4 +442,154 @@ def memory_slower_fade() -> Example:
                 f"log(0.01)/log(w2), and log(w2) shrinks towards 0 as w2 approaches 1, so memory gets "
                 f"longer ever faster as w2 nears 1; at w2 = 1 it never fades."),
         value=slow, display=f"{slow} steps", sources=("004",),
+    )
+
+
+# --- Fourth exercises: each chapter gets all three kinds -------------------------------------
+
+RATES = ("0.1", "0.2", "1")
+
+
+@register("ex-training-learning-rate", kind="exercise", page="training.md")
+def training_learning_rate() -> Example:
+    grads = sg.gradients(STATQUEST, STEP_INPUTS, STEP_TARGETS, exact=True)
+    before = sg.ssr(STATQUEST, STEP_INPUTS, STEP_TARGETS, exact=True)
+    after = {}
+    for rate in RATES:
+        eta = Fraction(rate)
+        stepped = {n: sg.exact_number(STATQUEST[n]) - eta * grads[n] for n in sg.NAMES}
+        after[rate] = sg.ssr(stepped, STEP_INPUTS, STEP_TARGETS, exact=True)
+    small, medium, large = (after[r] for r in RATES)
+    if not (medium < small < before < large):
+        raise AssertionError("the learning-rate story no longer holds")
+    listing = "; ".join(f"η = {r}: {readable(after[r], 3)}" for r in RATES)
+    return exercise(
+        "ex-training-learning-rate", page="training.md", type="predict",
+        title="A bigger step",
+        question=(f"Take one gradient-descent step on the sequence of exercise 1, updating all five "
+                  f"weights, with η = {RATES[0]}, {RATES[1]} and {RATES[2]}. Guess first: does a larger η "
+                  f"always lower the loss more? Then check in a notebook with "
+                  f"`rnncore.statquest_gradients.gradients` and `ssr`."),
+        answer=(f"The loss before the step is {readable(before, 3)}. After it: {listing}. Doubling η from "
+                f"{RATES[0]} to {RATES[1]} helps, but η = {RATES[2]} overshoots: the loss ends "
+                f"**{round(float(large / before))} times higher** than before the step. The gradient only "
+                f"says which way is downhill here; a step long enough leaves the valley on the other side."),
+        value=[before, small, medium, large],
+        display="; ".join(f"η = {r}: {readable(after[r], 3)}" for r in RATES), sources=("004",),
+    )
+
+
+@register("ex-exploding-first-input", kind="exercise", page="exploding.md")
+def exploding_first_input() -> Example:
+    days, w2 = 51, 2
+    first, last = power(w2, days - 1), power(w2, 0)
+    return exercise(
+        "ex-exploding-first-input", page="exploding.md", type="conceptual",
+        title="Why the oldest input explodes",
+        question=(f"With w2 = {w2} and a prediction after {days} days, the gradient term that belongs to "
+                  f"the first input is the huge one, not the term of the last input. Why the first?"),
+        answer=(f"Day k's input reaches the prediction after passing through the loop once for each later "
+                f"day, so its term carries w2 raised to the number of days after it: "
+                f"{first.expression()} = {first.exact_text()} for the first day, {last.expression()} = "
+                f"{last.exact_text()} for the last. The oldest input has the longest path back, and the "
+                f"repeated factor piles up along it. Gradients explode (or vanish) for long-range "
+                f"dependencies, which is exactly where a recurrent network is needed."),
+        value=[first.exact, last.exact], display=f"{first.expression()} against {last.expression()}",
+        sources=("004",),
+    )
+
+
+@register("ex-vanishing-negative-w2", kind="exercise", page="vanishing.md")
+def vanishing_negative_w2() -> Example:
+    plus, minus = power(0.9, 50), power(-0.9, 50)
+    odd = power(-0.9, 49)
+    return exercise(
+        "ex-vanishing-negative-w2", page="vanishing.md", type="predict",
+        title="A negative weight",
+        question=("Change w2 from 0.9 to −0.9. Predict: does the first input's factor after 50 days vanish "
+                  "faster, slower or just as fast? Then check in the [Playground](playground.md): "
+                  "w2 = −0.9, T = 49 and T = 50."),
+        answer=(f"Just as fast. (−0.9)ⁿ has the size of 0.9ⁿ and a sign that flips at every step: "
+                f"{minus.expression()} ≈ {readable(minus.exact, 3)}, the same as {plus.expression()}, and "
+                f"{odd.expression()} ≈ {readable(odd.exact, 3)}. Only |w2| decides whether a product of "
+                f"copies of w2 vanishes or explodes; a negative weight adds an alternating sign."),
+        value=[plus.exact, minus.exact, odd.exact], display=f"the same size, {readable(minus.exact, 3)}",
+        sources=("004",),
+    )
+
+
+@register("ex-bound-relu", kind="exercise", page="bound.md")
+def bound_relu() -> Example:
+    return exercise(
+        "ex-bound-relu", page="bound.md", type="conceptual",
+        title="The bound for ReLU",
+        question=("For ReLU, γ = 1, as for tanh. What does a step's Jacobian diag(ReLU′(z)) W_hh look like, "
+                  "and why does that make ReLU networks prone to both problems at once?"),
+        answer=(f"ReLU′ is 1 for a unit that is on and 0 for one that is off, so diag(ReLU′(z)) keeps the "
+                f"rows of W_hh for the active units and zeroes the rest. Along active units nothing damps "
+                f"the gradient: the step multiplies by (part of) W_hh itself, and with λ > 1 the product can "
+                f"grow without limit, since γλ = λ. A unit that is off blocks the path completely, which is "
+                f"vanishing in its sharpest form. The StatQuest network shows both: each step's factor is "
+                f"w2 or 0."),
+        value="diag(ReLU′) keeps active rows of W_hh: γλ = λ; inactive units block the gradient",
+        sources=("004",),
+    )
+
+
+TRUNCATION = {"D": 1, "H": 8, "O": 1, "T": 50, "window": 5, "seed": 3}
+
+
+def truncated_gradients() -> dict:
+    """A seeded random tanh RNN on 50 uniform inputs; loss on the last output, target 0."""
+    c = TRUNCATION
+    model = rnn.RNN.random(c["D"], c["H"], c["O"], seed=c["seed"])
+    x = np.random.default_rng(c["seed"] + 1).uniform(-1, 1, (1, c["T"], c["D"]))
+    run = rnn.forward(model, x)
+    targets = np.zeros((1, c["T"], c["O"]))
+    full = rnn.bptt(model, run, targets, steps=[c["T"]])
+    cut = rnn.bptt(model, run, targets, steps=[c["T"]], truncate=c["window"])
+    return {"full": float(np.linalg.norm(full["W_hx"])), "cut": float(np.linalg.norm(cut["W_hx"])),
+            "full_h0": float(np.linalg.norm(full["h0"])), "cut_h0": float(np.linalg.norm(cut["h0"]))}
+
+
+@register("ex-remedies-truncation", kind="exercise", page="remedies.md")
+def remedies_truncation() -> Example:
+    c, g = TRUNCATION, truncated_gradients()
+    kept = g["cut"] / g["full"]
+    return exercise(
+        "ex-remedies-truncation", page="remedies.md", type="predict",
+        title="How much does truncation cut?",
+        question=(f"A tanh RNN with {c['H']} hidden units reads {c['T']} inputs and is trained on its last "
+                  f"output. Truncated BPTT keeps only the last {c['window']} steps of the backward pass. "
+                  f"Guess: what fraction of the size of the gradient of W_hx survives, about a tenth "
+                  f"({c['window']} of {c['T']} steps) or much more? Then check in a notebook: "
+                  f"`rnn.RNN.random({c['D']}, {c['H']}, {c['O']}, seed={c['seed']})`, inputs "
+                  f"`np.random.default_rng({c['seed'] + 1}).uniform(-1, 1, (1, {c['T']}, {c['D']}))`, "
+                  f"target 0, and `rnn.bptt(..., steps=[{c['T']}], truncate={c['window']})` against "
+                  f"`truncate=None`."),
+        answer=(f"Much more: ‖∂L/∂W_hx‖ is {readable(g['cut'], 3)} truncated against {readable(g['full'], 3)} "
+                f"in full, **{round(100 * kept)} %** of it. The contributions of old steps had already "
+                f"vanished (the full gradient with respect to the initial state is only "
+                f"{readable(g['full_h0'], 3)}), so cutting them costs little in size. What it does cost "
+                f"is the long-range information: with truncation the network cannot learn anything that "
+                f"needs more than {c['window']} steps, however it is trained."),
+        value=[g["cut"], g["full"], kept], display=f"{round(100 * kept)} %", sources=("004",), details=g,
+    )
+
+
+@register("ex-memory-when-to-fade", kind="exercise", page="memory.md")
+def memory_when_to_fade() -> Example:
+    return exercise(
+        "ex-memory-when-to-fade", page="memory.md", type="conceptual",
+        title="A good memory for one task, a bad one for another",
+        question=("A moving average with w2 = 0.8 forgets at a fixed rate. Why is that a sensible memory "
+                  "for forecasting tomorrow's temperature, and a poor one for deciding between *is* and "
+                  "*are* in the key sentence on this page?"),
+        answer=("For the temperature, recent days carry most of the information and old days a little, "
+                "which is just what a weight falling by a constant factor per step gives. For the "
+                "sentence, one early word (*key*) decides the verb, and the words in between are "
+                "irrelevant; a fixed fading rate dilutes *key* exactly as much as *Portugal* and keeps "
+                "neither well. That task needs a memory that decides, from the input, what to store and "
+                "for how long: a gate."),
+        value="fixed-rate fading suits recency, not one old detail",
     )
