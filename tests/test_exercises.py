@@ -145,7 +145,7 @@ def test_exercise_needs_a_question_an_answer_and_a_known_type():
 
 #: Every exercise's computed answer (Example.value, as JSON carries it).
 PINNED = {
-    "ex-sequences-all-at-once": [833, 305, 18],
+    "ex-sequences-all-at-once": [833, 305, 18],  # and a tie, 305 = 305, at T = 17
     "ex-sequences-shapes": "many-to-one; many-to-many; one-to-many; one-to-one",
     "ex-architectures-conv-weights": [36, 324, 9, 2304],
     "ex-architectures-double-h": [337, 1185],
@@ -275,3 +275,9 @@ def test_a_larger_step_overshoots():
     before, small, medium, large = (Fraction(v) for v in PINNED["ex-training-learning-rate"])
     assert medium < small < before < large
     assert round(large / before) == 20
+
+
+def test_all_at_once_ties_the_rnn_one_day_before_it_overtakes():
+    from rnncore import parameters
+    assert parameters.all_at_once_count(1, 16, 1, 17) == parameters.rnn_count(1, 16, 1).total
+    assert "T = 17 (a tie)" in examples.get("ex-sequences-all-at-once").answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import cnn, parameters
-from ..exact import MINUS, TIMES, show
+from ..exact import MINUS, TIMES, grouped, show
 from ..playground import display as four_digits, predictions
 from ..statquest import HIGH, LOW, MEDIUM, STATQUEST, Weights, unroll
 from . import Example, exercise, register
@@ -25,6 +25,11 @@ def trace_lines(inputs, weights: Weights = STATQUEST) -> str:
              for s in trace.steps]
     lines.append(f"- prediction = {trace.steps[-1].output_arithmetic}")
     return "\n".join(lines)
+
+
+def bare(count: parameters.Count) -> str:
+    """The filled-in formula without its total: ``16·1 + 16·16 + 16 + 1·16 + 1``."""
+    return count.terms.removesuffix(f" = {count.total}")
 
 
 def prediction(inputs, weights: Weights = STATQUEST) -> Decimal:
@@ -54,8 +59,9 @@ def sequences_all_at_once() -> Example:
         answer=(f"All at once: {H} {TIMES} {T} input weights + {H} hidden biases + {H} output weights "
                 f"+ 1 output bias = **{wide}**, and every extra day adds {H} more.\n\n"
                 f"RNN: W_hx ({H} {TIMES} {D}) + W_hh ({H} {TIMES} {H}) + b_h ({H}) + W_yh ({O} {TIMES} {H}) "
-                f"+ b_y ({O}) = {rnn.terms} = **{rnn.total}**, for any length.\n\n"
-                f"The all-at-once network needs {before} at T = {crossover - 1} and {at_crossover} at "
+                f"+ b_y ({O}) = {bare(rnn)} = **{rnn.total}**, for any length.\n\n"
+                f"The all-at-once network needs {before} at T = {crossover - 1}"
+                f"{' (a tie)' if before == rnn.total else ''} and {at_crossover} at "
                 f"T = {crossover}: from **T = {crossover}** on it is the larger one. The RNN pays once for "
                 f"its {H} {TIMES} {H} recurrent matrix; the wide network pays for every day, and it cannot "
                 f"read a sequence of any other length at all."),
@@ -138,10 +144,10 @@ def architectures_conv_weights() -> Example:
                 f"{side} {TIMES} {side} = **{layer['positions']}** outputs. Untied: {layer['positions']} "
                 f"{TIMES} {KERNEL * KERNEL} = **{layer['local']}** weights. Shared: **{layer['convolution']}**. "
                 f"Fully connected: {layer['positions']} {TIMES} {IMAGE * IMAGE} = "
-                f"**{layer['fully_connected']}** (biases left out throughout)."),
+                f"**{grouped(layer['fully_connected'])}** (biases left out throughout)."),
         value=[layer["positions"], layer["local"], layer["convolution"], layer["fully_connected"]],
         display=f"{layer['positions']} outputs; {layer['local']}, {layer['convolution']}, "
-                f"{layer['fully_connected']} weights",
+                f"{grouped(layer['fully_connected'])} weights",
         sources=("000",), details=layer,
     )
 
@@ -181,11 +187,11 @@ def architectures_double_h() -> Example:
                   f"H = {DOUBLED['H'][1]} instead. Guess first: does its parameter count double, more than "
                   f"double, or less? Then check in a notebook with "
                   f"`rnncore.parameters.rnn_count({D}, {DOUBLED['H'][1]}, {O})`."),
-        answer=(f"More than double: {small.terms} = {small.total} becomes {large.terms} = **{large.total}**, "
+        answer=(f"More than double: {small.terms} becomes {bare(large)} = **{grouped(large.total)}**, "
                 f"{round(ratio, 2)} times as many. The recurrent matrix W_hh has H {TIMES} H entries, so "
                 f"it grows four-fold and dominates; the parts that are linear in H only double."),
         value=[small.total, large.total],
-        display=f"{small.total} → {large.total}",
+        display=f"{small.total} → {grouped(large.total)}",
         sources=("001", "004"),
     )
 
@@ -318,9 +324,10 @@ def unrolling_count() -> Example:
         question=(f"A vanilla RNN reads vectors of D = {D} numbers, keeps H = {H} hidden units and "
                   f"outputs O = {O} numbers at each step. How many parameters does it have, and how many "
                   f"after unrolling it over {UNTIED_T} steps?"),
-        answer=(f"{parameters.FORMULA} = {count.terms} = **{count.total}**. Unrolling makes {UNTIED_T} "
-                f"copies that share these same arrays, so the count stays **{count.total}**."),
-        value=count.total, display=str(count.total), sources=("001", "004"), details=count.parts,
+        answer=(f"{parameters.FORMULA} = {bare(count)} = **{grouped(count.total)}**. Unrolling makes "
+                f"{UNTIED_T} copies that share these same arrays, so the count stays "
+                f"**{grouped(count.total)}**."),
+        value=count.total, display=grouped(count.total), sources=("001", "004"), details=count.parts,
     )
 
 
@@ -334,10 +341,10 @@ def unrolling_untied() -> Example:
         question=(f"Suppose each of the {UNTIED_T} copies of the previous exercise's RNN had weights of its "
                   f"own. How many parameters would that be, and what could such a network not do that the "
                   f"real RNN can?"),
-        answer=(f"{UNTIED_T} {TIMES} {tied} = **{untied}**. Beyond the size, it could only read sequences "
+        answer=(f"{UNTIED_T} {TIMES} {grouped(tied)} = **{grouped(untied)}**. Beyond the size, it could only read sequences "
                 f"of exactly {UNTIED_T} steps (there are no weights for step {UNTIED_T + 1}), and what it "
                 f"learns about a pattern at step 3 would not carry over to the same pattern at step 70."),
-        value=untied, display=str(untied), sources=("001", "002"),
+        value=untied, display=grouped(untied), sources=("001", "002"),
     )
 
 
