@@ -281,3 +281,46 @@ def test_all_at_once_ties_the_rnn_one_day_before_it_overtakes():
     from rnncore import parameters
     assert parameters.all_at_once_count(1, 16, 1, 17) == parameters.rnn_count(1, 16, 1).total
     assert "T = 17 (a tie)" in examples.get("ex-sequences-all-at-once").answer
+
+
+# --- the from-scratch notebook -------------------------------------------------------------
+
+NOTEBOOK = DOCS / "notebooks" / "from-scratch.ipynb"
+
+
+def notebook_cells() -> list[dict]:
+    return json.loads(NOTEBOOK.read_text("utf-8"))["cells"]
+
+
+def test_from_scratch_notebook_is_in_the_nav(nav):
+    notebooks = next(item["Notebooks"] for item in nav if isinstance(item, dict) and "Notebooks" in item)
+    assert "notebooks/from-scratch.ipynb" in nav_pages(notebooks)
+
+
+def test_from_scratch_notebook_marks_exercises_and_asserts_its_checks():
+    cells = notebook_cells()
+    sources = ["".join(cell["source"]) for cell in cells]
+    marked = [i for i, cell in enumerate(cells) if cell["cell_type"] == "markdown"
+              and sources[i].startswith("#") and "(try it yourself first)" in sources[i].splitlines()[0]]
+    assert len(marked) >= 5
+    for i in marked:
+        assert "**Expected output:**" in sources[i], f"cell {i} does not state the expected output"
+        assert cells[i + 1]["cell_type"] == "code", f"cell {i} is not followed by its solution"
+    code = "\n".join(s for c, s in zip(cells, sources) if c["cell_type"] == "code")
+    assert 'assert worst < 1e-7, "backpropagation disagrees with the central differences"' in code
+    assert "rnn.bptt(" in code and "clipping.clip_by_norm(" in code
+    chain_rule = [s for s in sources if s.startswith("### Step (")]
+    assert len(chain_rule) == 5, "one markdown cell per step of the chain rule"
+    assert all(not cell.get("outputs") for cell in cells if cell["cell_type"] == "code"), "committed without outputs"
+
+
+def test_from_scratch_notebook_runs_and_its_checks_pass(capsys):
+    """The code cells, run in order as the site build runs them: every assert holds
+    (gradient check, rnncore's gradients, a tenfold fall of the loss)."""
+    namespace: dict = {}
+    for cell in notebook_cells():
+        if cell["cell_type"] == "code":
+            exec(compile("".join(cell["source"]), str(NOTEBOOK), "exec"), namespace)
+    assert namespace["worst"] < 1e-7 and namespace["difference"] < 1e-10
+    assert namespace["history"][-1] < namespace["history"][0] / 10
+    assert "True" in capsys.readouterr().out
