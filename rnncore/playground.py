@@ -5,7 +5,8 @@ this engine. Instead ``figures/outputs/playground.py`` writes everything it show
 into the page as JSON, computed here:
 
 1. **Powers and predictions.** For every recurrent weight w2 on a grid and every
-   number of unrolls T = 1 … ``MAX_UNROLLS``: w2^T (exact, from decimals) and the
+   number of days T = 1 … ``MAX_UNROLLS``: w2^(T−1), the factor the first day crosses
+   on its T − 1 squiggles to the last copy (exact, from decimals), and the
    StatQuest network's prediction for a T-day price sequence of a chosen pattern
    (every intermediate value exact, from :func:`rnncore.statquest.unroll`).
 2. **The bound against measured Jacobians.** For an activation whose slope is at
@@ -30,7 +31,8 @@ from .exact import exact, to_decimal
 from .statquest import HIGH, MEDIUM, Weights, unroll
 
 DIGITS = 4
-MAX_UNROLLS = 50
+#: 51 days, so that the first day crosses 50 squiggles: w2^50 as in the exploding chapter.
+MAX_UNROLLS = 51
 #: w2 from −2 to 2 in steps of 0.1 (as exact decimals).
 W2_GRID: tuple[Decimal, ...] = tuple(Decimal(i) / 10 for i in range(-20, 21))
 #: Price patterns for the first explorer: the sequence for T days is the first T values.
@@ -169,9 +171,17 @@ def jacobian_norms(gamma: float | Decimal, lam: float | Decimal, horizon: int = 
     return JacobianRun(to_decimal(gamma), to_decimal(lam), tuple(norms))
 
 
+def first_day_factor(w2: Decimal | float, days: int) -> Decimal:
+    """w2^(days − 1): a sequence of ``days`` days has days − 1 squiggles between its first
+    copy and its last, and the first day is multiplied by w2 on each of them."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError(f"days must be a whole number ≥ 1, got {days!r}")
+    return Decimal(1) if days == 1 else power(w2, days - 1)  # one day: no squiggle (also for w2 = 0)
+
+
 def explorer_data(weights: Weights) -> dict:
     """Everything the playground page shows, as JSON-ready plain data."""
-    powers = [[display(power(w2, t)) for t in range(1, MAX_UNROLLS + 1)] for w2 in W2_GRID]
+    powers = [[display(first_day_factor(w2, t)) for t in range(1, MAX_UNROLLS + 1)] for w2 in W2_GRID]
     preds = {
         key: [[display(p) for p in predictions(Weights(**{**weights.as_dict(), "w2": float(w2)}), key)]
               for w2 in W2_GRID]

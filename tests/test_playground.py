@@ -85,5 +85,8 @@ def test_explorer_data_is_the_grid():
     data = pg.explorer_data(STATQUEST)
     assert len(data["powers"]) == len(pg.W2_GRID) and len(data["powers"][0]) == pg.MAX_UNROLLS
     two = pg.grid_index(pg.W2_GRID, "2")
-    assert data["powers"][two][49] == "1.126e15"
+    # T days have T − 1 squiggles: day 51 shows 2⁵⁰, day 50 shows 2⁴⁹, day 1 shows 2⁰ = 1
+    assert data["powers"][two][50] == "1.126e15"
+    assert data["powers"][two][49] == pg.display(2 ** 49) == "5.629e14"
+    assert data["powers"][two][0] == "1"
     assert len(data["jacobians"]) == len(pg.GAMMA_GRID) and len(data["jacobians"][0]) == len(pg.LAMBDA_GRID)

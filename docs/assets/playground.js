@@ -134,7 +134,7 @@
 
       var logs = powers.map(log10).concat(predictions.filter(function (p) { return Number(p) > 0; }).map(log10));
       var r = range(logs);
-      var f = frame(svg, T, r[0], r[1], "t, the number of unrolls (days)");
+      var f = frame(svg, T, r[0], r[1], "t, the number of days");
       var line = powers.map(function (p, k) { return isFinite(log10(p)) ? f.x(k + 1) + "," + f.y(log10(p)) : null; })
         .filter(Boolean);
       if (line.length) el("polyline", { "class": "series-a", points: line.join(" ") }, svg);
@@ -142,7 +142,7 @@
         if (Number(p) > 0) el("circle", { "class": "series-b-dot", cx: f.x(k + 1), cy: f.y(log10(p)), r: 3.5 }, svg);
       });
       legend(svg, [
-        { cls: "series-a", label: "|w2|^t" },
+        { cls: "series-a", label: "|w2|^(t\u22121)" },
         { cls: "series-b-dot", dot: true, label: "prediction after t days (" + data.patterns[select.value] + ")" },
       ]);
     }

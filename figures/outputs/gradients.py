@@ -427,3 +427,15 @@ def gradient_values(params) -> dict[str, str]:
     result["gradients.jacobian.networks"] = str(int(params["gradients.networks"]))
     result["gradients.jacobian.hidden"] = str(int(params["gradients.hidden"]))
     return result
+
+
+@values("bistable")
+def bistable_values(params) -> dict[str, str]:
+    """Where the Pascanu wall begins: w σ′(0.5) = 1."""
+    from rnncore import bistable
+
+    return {
+        "bistable.wall_onset": show(round(bistable.wall_onset(pascanu.X0), 2)),
+        "bistable.wall_x0": show(pascanu.X0),
+        "bistable.sigmoid_slope_x0": show(round(bistable.sigmoid_slope(pascanu.X0), 4)),
+    }
