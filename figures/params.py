@@ -181,6 +181,7 @@ SPEC: dict[str, Param] = {
     "gradients.networks": Param(Integer(1, 500), "random networks per setting; the bound figure draws their median"),
     "gradients.input_scale": Param(Number(0, 5), "standard deviation of each network's drive W_hx x_t + b_h"),
     "gradients.gamma_lambda": Param(Sequence(0.05, 5.0, 1, 4), "values of γλ compared with the bound (1 is λ = 1/γ)"),
+    "gradients.ensemble_lambdas": Param(Sequence(0.1, 10.0, 2, 2), "λ of the ensemble comparison (tanh): a moderate and a large value; the largest is also the ρ of the Gaussian networks scaled to ρ"),
     "gradients.seed": Param(Integer(0, 2**31 - 1), "random seed of the gradient lab's networks and inputs"),
     "gradients.heatmap_lambda_max": Param(Number(0.1, 10), "largest λ of the tanh heatmap"),
     "gradients.heatmap_lambda_min": Param(Number(0.01, 10), "smallest λ of the tanh heatmap"),

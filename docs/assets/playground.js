@@ -156,13 +156,21 @@
     var svg = root.querySelector("#bound-chart");
     var readGamma = slider(gInput, data.gamma, "0.25", function (v) { return "gamma = " + pretty(v); });
     var readLambda = slider(lInput, data.lambda, "2", function (v) { return "lambda = " + pretty(v); });
+    var ensemble = root.querySelector("#bound-ensemble");
+    Object.keys(data.ensembles).forEach(function (key) {
+      var option = document.createElement("option");
+      option.value = key;
+      option.textContent = data.ensembles[key];
+      ensemble.appendChild(option);
+    });
+    ensemble.value = "gaussian";
 
     function update() {
       var gamma = readGamma();
       var lambda = readLambda();
       show(root.querySelector("#bound-gamma-value"), gamma);
       show(root.querySelector("#bound-lambda-value"), lambda);
-      var run = data.jacobians[Number(gInput.value)][Number(lInput.value)];
+      var run = data.jacobians[ensemble.value][Number(gInput.value)][Number(lInput.value)];
       var n = data.horizon;
       show(root.querySelector("#bound-rate"), run.rate, Number(run.rate) < 1 ? " (below 1: the gradient must vanish)" : Number(run.rate) > 1 ? " (above 1: explosion is possible, not certain)" : " (exactly 1)");
       show(root.querySelector("#bound-last"), run.bound, " at t \u2212 k = " + n);
@@ -180,7 +188,7 @@
         { cls: "series-a-dot", dot: true, label: "measured \u2016\u2202h_t/\u2202h_k\u2016\u2082" },
       ]);
     }
-    [gInput, lInput].forEach(function (input) { input.addEventListener("input", update); });
+    [gInput, lInput, ensemble].forEach(function (input) { input.addEventListener("input", update); });
     update();
   }
 

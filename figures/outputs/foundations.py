@@ -22,6 +22,14 @@ COMPANY = {
 BLUE_DAYS, RED_DAYS, TARGET_DAY = 9, 5, 10
 
 
+def price(value) -> str:
+    """An invented price to two decimals: the exact prediction has nine or ten digits,
+    more than an illustration needs."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    return show(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+
+
 def companies(params):
     """Each company's first day, prices and trace through the same five parameters."""
     network = weights(params)
@@ -52,7 +60,7 @@ def sequences_companies(fig, params, theme) -> Text:
         ax.plot([days[-1], TARGET_DAY], [prices[-1], prediction], color=colour, lw=1.5, ls=(0, (3, 3)))
         ax.plot([TARGET_DAY], [prediction], marker="*", markersize=15, color=colour,
                 markeredgecolor=theme.ink, markeredgewidth=0.6, linestyle="none")
-        ax.annotate(f"day 10:\n{show(trace.prediction)}", (TARGET_DAY, prediction), xytext=(12, 0),
+        ax.annotate(f"day 10:\n{price(trace.prediction)}", (TARGET_DAY, prediction), xytext=(12, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=12, color=colour,
                     fontweight="bold")
     ax.axvspan(TARGET_DAY - 0.4, TARGET_DAY + 0.4, color=theme.grid, alpha=0.45, lw=0)
@@ -72,13 +80,13 @@ def sequences_companies(fig, params, theme) -> Text:
         f"Line chart of invented, illustrative prices. The blue company has prices for days "
         f"{data['blue'][0]} to 9 ({', '.join(show(p) for p in data['blue'][1])}); the red company for days "
         f"{data['red'][0]} to 9 ({', '.join(show(p) for p in data['red'][1])}). Run through the same "
-        f"StatQuest network, the blue sequence predicts {show(blue.prediction)} and the red one "
-        f"{show(red.prediction)} for day 10, drawn as stars."
+        f"StatQuest network, the blue sequence predicts {price(blue.prediction)} and the red one "
+        f"{price(red.prediction)} for day 10, drawn as stars."
     )
     caption = (
         f"Invented prices for illustration (the sources give none). The same network, with the same "
         f"five parameters, reads 9 values for the blue company and 5 for the red one and predicts day 10 "
-        f"for both: {show(blue.prediction)} and {show(red.prediction)}. A network with a fixed number of "
+        f"for both: {price(blue.prediction)} and {price(red.prediction)}. A network with a fixed number of "
         f"inputs could not take both."
     )
     return Text(alt=alt, caption=caption)
@@ -448,6 +456,9 @@ def percent(value) -> str:
     from decimal import ROUND_HALF_EVEN, Decimal
 
     number = Decimal(value.numerator) / Decimal(value.denominator) * 100
+    if 0 < number < Decimal("0.001"):
+        mantissa = number.scaleb(-number.adjusted()).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+        return f"{show(mantissa)} × 10{superscript(number.adjusted())}%"
     places = Decimal("0.1") if number >= 1 else Decimal(10) ** (number.adjusted() - 1)
     return f"{show(number.quantize(places, rounding=ROUND_HALF_EVEN))}%"
 
@@ -487,7 +498,7 @@ def memory_fading_table(params) -> str:
 def foundation_values(params) -> dict[str, str]:
     result: dict[str, str] = {}
     for name, (first_day, prices, trace) in companies(params).items():
-        result[f"sequences.{name}.prediction"] = show(trace.prediction)
+        result[f"sequences.{name}.prediction"] = price(trace.prediction)
         result[f"sequences.{name}.first_day"] = str(first_day)
         result[f"sequences.{name}.days"] = str(len(prices))
     # Order matters: the three-day sequence, and the same prices newest first.
