@@ -443,3 +443,55 @@ def bistable_values(params) -> dict[str, str]:
         "bistable.wall_x0": show(pascanu.X0),
         "bistable.sigmoid_slope_x0": show(round(bistable.sigmoid_slope(pascanu.X0), 4)),
     }
+
+
+PASCANU_SPREAD_READS = (*PASCANU_READS, "gradients.pascanu.spread_starts", "gradients.pascanu.neighbourhood")
+#: A plain path counts as thrown when it ends on a plateau: a final loss above this
+#: (the plateaus beside the wall sit near 0.09; paths that descend end far below 0.01).
+THROWN_LOSS = 0.01
+NEIGHBOUR_GRID = 5
+
+
+def pascanu_spread(params):
+    """Both cliff paths from starts shifted by j × 10⁻¹⁵ in w and b, and the plain path from
+    a 5 × 5 grid of starts within ± neighbourhood of the figure's start."""
+    from rnncore import spread
+
+    p = lambda key: float(params[f"gradients.pascanu.{key}"])  # noqa: E731
+    common = dict(learning_rate=p("learning_rate"), iterations=int(params["gradients.pascanu.iterations"]))
+
+    def run(delta):
+        plain = pascanu.descend(p("start_w") + delta, p("start_b") + delta, **common)
+        clipped = pascanu.descend(p("start_w") + delta, p("start_b") + delta, threshold=p("clip_threshold"), **common)
+        return {"plain": float(plain.loss[-1]), "clipped": float(clipped.loss[-1])}
+
+    shifted = spread.spread_over_starts(run, int(params["gradients.pascanu.spread_starts"]))
+    offsets = np.linspace(-p("neighbourhood"), p("neighbourhood"), NEIGHBOUR_GRID)
+    nearby = [(float(pascanu.descend(p("start_w") + dw, p("start_b") + db, **common).loss[-1]),
+               float(pascanu.descend(p("start_w") + dw, p("start_b") + db, threshold=p("clip_threshold"),
+                                     **common).loss[-1]))
+              for dw in offsets for db in offsets]
+    return shifted, nearby
+
+
+@values("pascanu-spread", reads=PASCANU_SPREAD_READS)
+def pascanu_spread_values(params) -> dict[str, str]:
+    from rnncore.spread import count_where
+
+    shifted, nearby = pascanu_spread(params)
+    plain_nearby = [plain for plain, _ in nearby]
+    clipped_nearby = [clipped for _, clipped in nearby]
+    return {
+        "pascanu.spread.starts": str(shifted["clipped"].count),
+        "pascanu.spread.clipped.median": sci(shifted["clipped"].median, 2),
+        "pascanu.spread.clipped.low": sci(shifted["clipped"].low, 2),
+        "pascanu.spread.clipped.high": sci(shifted["clipped"].high, 2),
+        "pascanu.spread.plain_thrown": str(count_where(shifted["plain"].values, lambda v: v > THROWN_LOSS)),
+        "pascanu.spread.thrown_loss": show(THROWN_LOSS),
+        "pascanu.nearby.starts": str(len(nearby)),
+        "pascanu.nearby.grid": str(NEIGHBOUR_GRID),
+        "pascanu.nearby.half_width": show(float(params["gradients.pascanu.neighbourhood"])),
+        "pascanu.nearby.plain_thrown": str(count_where(plain_nearby, lambda v: v > THROWN_LOSS)),
+        "pascanu.nearby.clipped_thrown": str(count_where(clipped_nearby, lambda v: v > THROWN_LOSS)),
+        "pascanu.nearby.clipped_high": sci(max(clipped_nearby), 2),
+    }
