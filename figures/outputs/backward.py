@@ -51,7 +51,7 @@ def render(tb) -> str:
         f"**{exact_text(tb.d_predicted)}**, and dSSR/dy{_sub(T)} = {exact_text(tb.d_predicted)} × "
         f"{exact_text(tb.weights['w3'])} = {exact_text(tb.rows[0].d_y)}.",
         "",
-        "| copy t | x_t | ReLU′(x_t) | dSSR/dy_t | dSSR/dx_t | y_(t−1) | term of dSSR/dw2 = dSSR/dpred × w3 × w2^(T−t) × ReLU′s × y_(t−1) |",
+        "| t | x_t | ReLU′ | dSSR/dy_t | dSSR/dx_t | y_(t−1) | term of dSSR/dw2, factors as in the formula |",
         "|--:|--:|--:|--:|--:|--:|:--|",
     ]
     for row in tb.rows:

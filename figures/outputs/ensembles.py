@@ -166,7 +166,8 @@ def ensemble_jacobians(fig, params, theme) -> Text:
         alt=(f"Line chart, logarithmic vertical axis, of the median Jacobian norm against T − k from 0 to {T} for "
              f"tanh networks of four kinds, with their middle half shaded and the bound ({show(large)})^(T−k) dashed. "
              + "; ".join(summary) + "."),
-        caption=(f"The same largest singular value λ = {show(large)}, four ensembles. Orthogonal matrices (ρ = λ) "
-                 f"make the gradient grow; Gaussian matrices rescaled to λ have ρ of about half of λ and vanish; "
+        caption=(f"Three ensembles at the same largest singular value λ = {show(large)}, and Gaussian matrices at "
+                 f"the same spectral radius ρ = {show(large)}. Orthogonal matrices (ρ = λ) make the gradient grow; "
+                 f"Gaussian matrices rescaled to λ have ρ well below λ and vanish; "
                  f"symmetric matrices have ρ = λ but spread-out eigenvalues and vanish too. Lines: medians; "
                  f"bands: the middle half of the networks."))
