@@ -108,6 +108,8 @@ def test_cnn_weights_are_not_said_to_be_per_position():
 
 def test_index_allows_neither():
     assert "do neither" in page("index.md")
+    # when the factors balance (|w2| = 1) the first input keeps its size over any number of steps
+    assert powers.power(1, 50).exact == 1 and powers.power(-1, 50).exact == 1
 
 
 def test_micrograd_is_introduced_with_a_link():
