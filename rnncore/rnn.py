@@ -276,7 +276,7 @@ def _sigmoid_into(z, out):
 
 # h = φ(z) written into ``out``, in z's dtype; the formulas of rnncore.activations.
 _ACTIVATE_INTO = {
-    "tanh": lambda z, out: np.tanh(z, out=out),
+    "tanh": np.tanh,                                   # a ufunc: np.tanh(z, out)
     "sigmoid": _sigmoid_into,
     "relu": lambda z, out: np.maximum(z, 0.0, out=out),
     "identity": lambda z, out: np.copyto(out, z),
@@ -319,14 +319,17 @@ def forward(model: RNN, x, h0=None, *, out: Forward | None = None) -> Forward:
     activate = _ACTIVATE_INTO[model.phi.name]
     z, states = run.zs, run.states
     with np.errstate(**_QUIET):
-        np.matmul(run.xs, model.W_hx.T, out=z)                     # W_hx x_t for all steps
+        # W_hx x_t of all steps in one call; numpy's stacked product keeps one product per step,
+        # which rounds as the per-step reference does (for B = 1 each is a matrix-vector product)
+        np.matmul(run.xs, model.W_hx.T, out=z)
         z += model.b_h
         W_hh_T = np.ascontiguousarray(model.W_hh.T)
         recurrent = workspace.scratch("rnn.forward.recurrent", (B, H), dtype)
-        for t in range(T):
-            np.matmul(states[t], W_hh_T, out=recurrent)
-            np.add(z[t], recurrent, out=z[t])                      # z_t = W_hx x_t + W_hh h_(t−1) + b_h
-            activate(z[t], states[t + 1])                          # h_t = φ(z_t)
+        dot, add = np.dot, np.add
+        for z_t, h_previous, h_t in zip(z, states[:-1], states[1:]):
+            dot(h_previous, W_hh_T, out=recurrent)
+            add(z_t, recurrent, out=z_t)                           # z_t = W_hx x_t + W_hh h_(t−1) + b_h
+            activate(z_t, h_t)                                     # h_t = φ(z_t)
         _require_finite(z, "forward", "the pre-activation z_t", steps=T)
         _slope_into(model.phi.name, z, states[1:], run.dphis)      # φ′(z_t), all steps at once
         np.matmul(states[1:], model.W_yh.T, out=run.ys)            # y_t = W_yh h_t + b_y
@@ -406,13 +409,14 @@ def bptt(model: RNN, run: Forward, targets, steps: Iterable[int] | None = None,
         dz = workspace.scratch("rnn.bptt.dz", (T, B, H), dtype)  # ∂L/∂z_t for every step
         dphi = run.dphis
         if truncate is None or truncate >= T:
-            np.matmul(dy, model.W_yh, out=dz)                      # ∂L/∂h_t through y_t
+            np.matmul(dy.reshape(T * B, O), model.W_yh, out=dz.reshape(T * B, H))  # ∂L/∂h_t through y_t
             dh = grads["h0"]                                       # ∂L/∂h_t arriving from step t + 1
             dh.fill(0.0)
-            for t in range(T - 1, -1, -1):
-                np.add(dz[t], dh, out=dz[t])
-                np.multiply(dz[t], dphi[t], out=dz[t])             # through h_t = φ(z_t)
-                np.matmul(dz[t], model.W_hh, out=dh)               # through z_t = … + W_hh h_(t−1)
+            dot, add, multiply, W_hh = np.dot, np.add, np.multiply, model.W_hh
+            for dz_t, dphi_t in zip(dz[::-1], dphi[::-1]):        # t = T, T − 1, …, 1
+                add(dz_t, dh, out=dz_t)
+                multiply(dz_t, dphi_t, out=dz_t)                   # through h_t = φ(z_t)
+                dot(dz_t, W_hh, out=dh)                            # through z_t = … + W_hh h_(t−1)
         else:
             dh_out = dy @ model.W_yh
             dz.fill(0.0)
@@ -616,8 +620,8 @@ class JacobianStudy:
             bound = (self.gamma * self.lam) ** self.distance
         if not np.all(np.isfinite(bound)) or np.any(bound[1:] == 0):
             first = int(np.argmax(~np.isfinite(bound) | (bound == 0)))
-            raise ValueError(f"the bound (γλ)^(T−k) = {self.gamma * self.lam:g}^{first} leaves the float64 range "
-                             f"at distance T − k = {first}; use log10_bound (log space) or fewer steps")
+            raise ValueError(f"the bound (γλ)^(T−k) with γλ = {self.gamma * self.lam:g} leaves the float64 range "
+                             f"from distance T − k = {first} on; use log10_bound (log space) or fewer steps")
         return bound
 
     @property
