@@ -409,7 +409,10 @@ def bptt(model: RNN, run: Forward, targets, steps: Iterable[int] | None = None,
         dz = workspace.scratch("rnn.bptt.dz", (T, B, H), dtype)  # ∂L/∂z_t for every step
         dphi = run.dphis
         if truncate is None or truncate >= T:
-            np.matmul(dy.reshape(T * B, O), model.W_yh, out=dz.reshape(T * B, H))  # ∂L/∂h_t through y_t
+            if O == 1:                                             # ∂L/∂h_t through y_t: an outer product
+                np.multiply(dy, model.W_yh[0], out=dz)
+            else:
+                np.matmul(dy.reshape(T * B, O), model.W_yh, out=dz.reshape(T * B, H))
             dh = grads["h0"]                                       # ∂L/∂h_t arriving from step t + 1
             dh.fill(0.0)
             dot, add, multiply, W_hh = np.dot, np.add, np.multiply, model.W_hh
