@@ -15,7 +15,10 @@ and torch.nn.RNN with a linear head in float32 and float64 at 1 and 2 threads
 (torch.set_num_threads, set before each of its repeats). The repeats are interleaved
 (every contender once, then again …) so that a busy machine slows all alike, and medians
 are printed. numpy's BLAS (OpenBLAS) threads are as they come unless ``--numpy-threads N``
-(which restarts the script with OPENBLAS_NUM_THREADS=N).
+(which restarts the script with OPENBLAS_NUM_THREADS=N). CPU time (time.process_time) is
+printed beside wall-clock time: on a busy machine a single-threaded contender's CPU time is
+close to what it takes on an idle one, so with ``--numpy-threads 1`` the targets are also
+judged on CPU time against torch at 1 thread.
 
 Memory: for rnncore, tracemalloc's peak during one fresh forward + BPTT with no scratch
 arrays kept (it sees every numpy allocation); for both, the rise of the process's peak
@@ -90,18 +93,21 @@ def torch_call(torch, B, T, H, dtype, threads):
     return call
 
 
-def interleaved(contenders: dict, repeats: int, torch) -> dict[str, float]:
-    """Median seconds of each contender, the repeats taken in turn."""
-    times: dict[str, list[float]] = {name: [] for name in contenders}
+def interleaved(contenders: dict, repeats: int, torch) -> tuple[dict[str, float], dict[str, float]]:
+    """Median wall-clock and CPU seconds of each contender, the repeats taken in turn."""
+    wall: dict[str, list[float]] = {name: [] for name in contenders}
+    cpu: dict[str, list[float]] = {name: [] for name in contenders}
     for round_ in range(repeats + 1):              # round 0 warms up
         for name, call in contenders.items():
             if hasattr(call, "threads"):
                 torch.set_num_threads(call.threads)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             call()
             if round_:
-                times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+                wall[name].append(time.perf_counter() - start)
+                cpu[name].append(time.process_time() - start_cpu)
+    return ({name: statistics.median(values) for name, values in wall.items()},
+            {name: statistics.median(values) for name, values in cpu.items()})
 
 
 def traced_peak_arrays(B, T, H, dtype) -> float:
@@ -158,6 +164,9 @@ def main() -> None:
     parser.add_argument("--long-repeats", type=int, default=3)
     parser.add_argument("--numpy-threads", type=int)
     parser.add_argument("--no-long", action="store_true", help="skip the T = 10,000 problem")
+    parser.add_argument("--only", choices=list(PROBLEMS), action="append", help="run only these problems")
+    parser.add_argument("--torch-threads", type=int, choices=(1, 2), action="append",
+                        help="torch thread counts to time (default: 1 and 2)")
     parser.add_argument("--no-memory", action="store_true", help="skip the subprocess memory measurements")
     parser.add_argument("--rss-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -176,7 +185,8 @@ def main() -> None:
     print(f"D = {D}, O = {O}, tanh; medians of {args.repeats} interleaved repeats "
           f"({args.long_repeats} for the long sequence)\n")
     targets: list[str] = []
-    names = [n for n in PROBLEMS if not (n == "long" and args.no_long)]
+    names = args.only or [n for n in PROBLEMS if not (n == "long" and args.no_long)]
+    thread_counts = tuple(sorted(set(args.torch_threads or (1, 2))))
     for problem in names:
         B, T, H = PROBLEMS[problem]
         dtypes = ("float32",) if problem == "long" else DTYPES
@@ -187,10 +197,10 @@ def main() -> None:
                 contenders[f"rnncore {dtype} fresh"] = rnncore_call(B, T, H, dtype, reuse=False)
         if torch:
             for dtype in dtypes:
-                for threads in (1, 2):
+                for threads in thread_counts:
                     contenders[f"torch {dtype} {threads} thr"] = torch_call(torch, B, T, H, dtype, threads)
-        times = interleaved(contenders, args.long_repeats if problem == "long" else args.repeats, torch)
-        print(f"{problem}: B = {B}, T = {T}, H = {H}")
+        times, cpu = interleaved(contenders, args.long_repeats if problem == "long" else args.repeats, torch)
+        print(f"{problem}: B = {B}, T = {T}, H = {H}  (wall-clock median, CPU-time median)")
         for name, seconds in times.items():
             dtype = name.split()[1]
             memory = ""
@@ -200,7 +210,7 @@ def main() -> None:
                     memory += f", RSS rise {rss_rise_arrays('rnncore', B, T, H, dtype):4.2f} arrays"
             elif name.startswith("torch") and not args.no_memory:
                 memory = f"  RSS rise {rss_rise_arrays('torch', B, T, H, dtype, int(name.split()[2])):4.2f} arrays"
-            print(f"  {name:<22} {seconds * 1e3:9.2f} ms{memory}")
+            print(f"  {name:<22} {seconds * 1e3:9.2f} ms {cpu[name] * 1e3:9.2f} ms CPU{memory}")
         for dtype in dtypes:
             ours = times[f"rnncore {dtype}"]
             peak = traced_peak_arrays(B, T, H, dtype)
@@ -209,14 +219,19 @@ def main() -> None:
                                f"{verdict(peak <= 6.5)}")
             if not torch:
                 continue
-            best = min(times[f"torch {dtype} {n} thr"] for n in (1, 2))
+            best = min(times[f"torch {dtype} {n} thr"] for n in thread_counts)
             limit = 2.0 if problem == "long" else 0.5
             targets.append(f"{problem}: rnncore {dtype} / best torch {dtype} = {ours / best:.2f} "
                            f"({ours * 1e3:.1f} ms / {best * 1e3:.1f} ms), target ≤ {limit}: {verdict(ours <= limit * best)}")
+            if os.environ.get("OPENBLAS_NUM_THREADS") == "1" and 1 in thread_counts:   # CPU time is then a single thread's, as torch's 1-thread
+                ours_cpu, theirs_cpu = cpu[f"rnncore {dtype}"], cpu[f"torch {dtype} 1 thr"]
+                targets.append(f"{problem}: single-thread CPU time, rnncore {dtype} / torch {dtype} 1 thread = "
+                               f"{ours_cpu / theirs_cpu:.2f} ({ours_cpu * 1e3:.1f} ms / {theirs_cpu * 1e3:.1f} ms), "
+                               f"target ≤ {limit}: {verdict(ours_cpu <= limit * theirs_cpu)}")
         print()
     grid = np.linspace(-2, 12, 400)
     W, Bg = np.meshgrid(grid, np.linspace(-8, 3, 400))
-    grid_times = interleaved({"grid": lambda: pascanu.loss_and_gradient(W, Bg)}, args.repeats, torch)
+    grid_times, _ = interleaved({"grid": lambda: pascanu.loss_and_gradient(W, Bg)}, args.repeats, torch)
     tracemalloc.start()
     pascanu.loss_and_gradient(W, Bg)
     grid_peak = tracemalloc.get_traced_memory()[1] / 2 ** 20

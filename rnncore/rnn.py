@@ -319,9 +319,10 @@ def forward(model: RNN, x, h0=None, *, out: Forward | None = None) -> Forward:
     activate = _ACTIVATE_INTO[model.phi.name]
     z, states = run.zs, run.states
     with np.errstate(**_QUIET):
-        # W_hx x_t of all steps in one call; numpy's stacked product keeps one product per step,
-        # which rounds as the per-step reference does (for B = 1 each is a matrix-vector product)
-        np.matmul(run.xs, model.W_hx.T, out=z)
+        if B == 1:   # one matrix-vector product per step, rounding exactly as step() does for one sequence
+            np.matmul(run.xs, model.W_hx.T, out=z)
+        else:        # W_hx x_t of all steps as one matrix product
+            np.matmul(run.xs.reshape(T * B, D), model.W_hx.T, out=z.reshape(T * B, H))
         z += model.b_h
         W_hh_T = np.ascontiguousarray(model.W_hh.T)
         recurrent = workspace.scratch("rnn.forward.recurrent", (B, H), dtype)

@@ -86,9 +86,10 @@ def test_float32_gradients_agree_with_float64_within_the_derived_tolerance():
 
 # --- the fast path against the step-by-step reference ----------------------------------------
 
+@pytest.mark.parametrize("B", [1, 5])      # one sequence and a batch take different matrix-product paths
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "identity"])
-def test_fast_path_equals_the_step_reference(activation):
-    model, x, targets, h0 = problem(B=5, T=40, activation=activation, lam=1.1, seed=7)
+def test_fast_path_equals_the_step_reference(activation, B):
+    model, x, targets, h0 = problem(B=B, T=40, activation=activation, lam=1.1, seed=7)
     run = forward(model, x, h0)
     h = h0
     for t in range(40):                                           # forward: rnn.step at every step
@@ -98,8 +99,8 @@ def test_fast_path_equals_the_step_reference(activation):
     fast, plain = bptt(model, run, targets), bptt_stepwise(model, run, targets)   # backward: step_backward
     for name in fast:
         np.testing.assert_allclose(fast[name], plain[name], rtol=1e-12, atol=1e-12)
-    _, dh = step_backward(model, np.ones((5, 6)), run.dphi[:, 0], x[:, 0], h0)
-    np.testing.assert_allclose(dh, (np.ones((5, 6)) * run.dphi[:, 0]) @ model.W_hh, rtol=1e-12)
+    _, dh = step_backward(model, np.ones((B, 6)), run.dphi[:, 0], x[:, 0], h0)
+    np.testing.assert_allclose(dh, (np.ones((B, 6)) * run.dphi[:, 0]) @ model.W_hh, rtol=1e-12)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
