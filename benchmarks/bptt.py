@@ -15,10 +15,11 @@ and torch.nn.RNN with a linear head in float32 and float64 at 1 and 2 threads
 (torch.set_num_threads, set before each of its repeats). The repeats are interleaved
 (every contender once, then again …) so that a busy machine slows all alike, and medians
 are printed. numpy's BLAS (OpenBLAS) threads are as they come unless ``--numpy-threads N``
-(which restarts the script with OPENBLAS_NUM_THREADS=N). CPU time (time.process_time) is
-printed beside wall-clock time: on a busy machine a single-threaded contender's CPU time is
-close to what it takes on an idle one, so with ``--numpy-threads 1`` the targets are also
-judged on CPU time against torch at 1 thread.
+(which restarts the script with OPENBLAS_NUM_THREADS=N). CPU time is
+printed beside wall-clock time: the CPU time of the calling thread (time.thread_time), which
+is all the work of a single-threaded contender. On a busy machine that is close to what it
+takes on an idle one, so with ``--numpy-threads 1`` the targets are also judged on CPU time
+against torch at 1 thread. Each call is followed by a short pause (:data:`PAUSE`).
 
 Memory: for rnncore, tracemalloc's peak during one fresh forward + BPTT with no scratch
 arrays kept (it sees every numpy allocation); for both, the rise of the process's peak
@@ -49,6 +50,9 @@ from rnncore import pascanu, rnn, workspace  # noqa: E402
 D, O = 32, 1
 PROBLEMS = {"A": (32, 200, 64), "B": (1, 1000, 128), "long": (32, 10_000, 64)}
 DTYPES = ("float32", "float64")
+# seconds of rest after each call: torch's OpenMP threads spin-wait for a while after a parallel
+# region, and on a 2-core machine that spinning would slow whichever contender runs next
+PAUSE = 0.05
 
 
 def data(B, T, dtype):
@@ -101,11 +105,12 @@ def interleaved(contenders: dict, repeats: int, torch) -> tuple[dict[str, float]
         for name, call in contenders.items():
             if hasattr(call, "threads"):
                 torch.set_num_threads(call.threads)
-            start, start_cpu = time.perf_counter(), time.process_time()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             call()
             if round_:
                 wall[name].append(time.perf_counter() - start)
-                cpu[name].append(time.process_time() - start_cpu)
+                cpu[name].append(time.thread_time() - start_cpu)
+            time.sleep(PAUSE)
     return ({name: statistics.median(values) for name, values in wall.items()},
             {name: statistics.median(values) for name, values in cpu.items()})
 
