@@ -471,12 +471,17 @@ def bptt_stepwise(model: RNN, run: Forward, targets, steps: Iterable[int] | None
     grads["W_yh"] = np.einsum("bto,bth->oh", dy, run.h)
     grads["b_y"] = dy.sum(axis=(0, 1))
     dh = np.zeros_like(run.h0)
-    for t in range(T, 0, -1):
-        dh = dh + dy[:, t - 1] @ model.W_yh
-        local, dh = step_backward(model, dh, run.dphi[:, t - 1], run.x[:, t - 1], run.state(t - 1))
-        for name, value in local.items():
-            grads[name] += value
+    with np.errstate(**_QUIET):
+        for t in range(T, 0, -1):
+            dh = dh + dy[:, t - 1] @ model.W_yh
+            local, dh = step_backward(model, dh, run.dphi[:, t - 1], run.x[:, t - 1], run.state(t - 1))
+            for name, value in local.items():
+                grads[name] += value
     grads["h0"] = dh
+    for name, value in grads.items():
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"bptt_stepwise: the gradient for {name} left the {run.dtype} range; "
+                             "use a shorter sequence, smaller weights or float64")
     return grads
 
 

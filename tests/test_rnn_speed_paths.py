@@ -225,6 +225,8 @@ def test_loss_and_bptt_refuse_values_beyond_the_float_range():
         bptt(model, run, targets)
     with pytest.raises(ValueError, match="bptt: .* left the float64 range"):
         bptt(model, run, targets, truncate=150)
+    with pytest.raises(ValueError, match="bptt_stepwise: the gradient for .* left the float64 range"):
+        bptt_stepwise(model, run, targets)
 
 
 def test_state_gradients_and_jacobians_refuse_values_beyond_the_float_range():
