@@ -79,7 +79,7 @@ class GRU:
 
 @dataclass
 class Step:
-    """One step's values and the local derivatives the backward pass needs."""
+    """One step's values and its local derivatives."""
 
     r: np.ndarray
     z: np.ndarray
@@ -91,64 +91,67 @@ class Step:
     dn: np.ndarray     # tanh′ = 1 − n²
 
 
-def step(model: GRU, xa_t: np.ndarray, h_prev: np.ndarray) -> Step:
-    """One step forward from the input projection ``xa_t`` = W x_t + b.
-
-    Local derivatives: ∂h_t/∂z_t = h_(t−1) − n_t, ∂h_t/∂n_t = 1 − z_t, ∂h_t/∂h_(t−1) = z_t
-    on the direct path, ∂n_t/∂r_t = (1 − n_t²) q_t, ∂n_t/∂q_t = (1 − n_t²) r_t, ∂q_t/∂h_(t−1) = U_n,
-    and each gate's slope at its pre-activation."""
+def step(model: GRU, x_t: np.ndarray, h_prev: np.ndarray) -> Step:
+    """One step forward, written plainly, with its local derivatives:
+    ∂h_t/∂z_t = h_(t−1) − n_t, ∂h_t/∂n_t = 1 − z_t, ∂h_t/∂h_(t−1) = z_t on the direct path,
+    ∂n_t/∂r_t = (1 − n_t²) q_t, ∂n_t/∂q_t = (1 − n_t²) r_t, ∂q_t/∂h_(t−1) = U_n, and each
+    gate's slope at its pre-activation. :func:`forward` does the same arithmetic."""
     H = model.sizes[1]
-    ua = h_prev @ model.U[:2 * H].T
-    r = sigmoid(xa_t[:, :H] + ua[:, :H])
-    z = sigmoid(xa_t[:, H:2 * H] + ua[:, H:])
-    q = h_prev @ model.U[2 * H:].T + model.b_hn
-    n = np.tanh(xa_t[:, 2 * H:] + r * q)
+    xa = x_t @ model.W.T + model.b
+    ua = h_prev @ model.U.T
+    r = sigmoid(xa[:, :H] + ua[:, :H])
+    z = sigmoid(xa[:, H:2 * H] + ua[:, H:2 * H])
+    q = ua[:, 2 * H:] + model.b_hn
+    n = np.tanh(xa[:, 2 * H:] + r * q)
     h = (1 - z) * n + z * h_prev
     return Step(r=r, z=z, n=n, q=q, h=h, dr=r * (1 - r), dz=z * (1 - z), dn=1 - n * n)
 
 
-def step_backward(model: GRU, s: Step, h_prev: np.ndarray, dh: np.ndarray):
-    """Chain rule through one step: given ∂L/∂h_t, return ∂L/∂(input pre-activations)
-    (B, 3H), ∂L/∂q_t (B, H) and ∂L/∂h_(t−1)."""
-    H = model.sizes[1]
-    da_n = dh * (1 - s.z) * s.dn                        # h_t = (1 − z) ⊙ n + …;  n = tanh(…)
-    da_z = dh * (h_prev - s.n) * s.dz                   # h_t = n + z ⊙ (h_(t−1) − n)
-    da_r = da_n * s.q * s.dr                            # n = tanh(… + r ⊙ q)
-    dq = da_n * s.r
-    dh_prev = dh * s.z + np.concatenate([da_r, da_z], axis=1) @ model.U[:2 * H] + dq @ model.U[2 * H:]
-    return np.concatenate([da_r, da_z, da_n], axis=1), dq, dh_prev
-
-
 @dataclass
 class GRUForward:
+    """What the forward pass computed, time-major: index t − 1 holds step t."""
+
     x: np.ndarray      # (B, T, D)
     h0: np.ndarray     # (B, H)
-    steps: list        # T Step records
+    gates: np.ndarray  # (T, B, 3H): r, z, n
+    q: np.ndarray      # (T, B, H)
+    h: np.ndarray      # (T, B, H)
     y: np.ndarray      # (B, T, O)
 
-    @property
-    def h(self) -> np.ndarray:
-        """Hidden states h_1..h_T, (T, B, H)."""
-        return np.stack([s.h for s in self.steps])
+    def step(self, t: int) -> Step:
+        """Step t (1..T) as a :class:`Step` record."""
+        H = self.h.shape[2]
+        r, z, n = (self.gates[t - 1, :, k * H:(k + 1) * H] for k in range(3))
+        return Step(r=r, z=z, n=n, q=self.q[t - 1], h=self.h[t - 1], dr=r * (1 - r), dz=z * (1 - z), dn=1 - n * n)
 
     def values(self, name: str) -> np.ndarray:
-        """One named quantity (r, z, n, h, …) for every step, (T, B, H)."""
-        return np.stack([getattr(s, name) for s in self.steps])
+        """One named quantity (r, z, n, q, h) for every step, (T, B, H)."""
+        if name in GATES:
+            H = self.h.shape[2]
+            k = GATES.index(name)
+            return self.gates[:, :, k * H:(k + 1) * H]
+        return getattr(self, name)
 
 
 def forward(model: GRU, x, h0=None) -> GRUForward:
+    """:func:`step` for every step, arranged for speed: the input projection of all steps
+    is one product, and both gates are one tanh, as σ(a) = ½ + ½ tanh(a/2)."""
     x = inputs(x, model.sizes[0], model.dtype)
     B, T, _ = x.shape
     H = model.sizes[1]
-    h0 = _initial_state(h0, B, H).astype(model.dtype)
-    xa = x.transpose(1, 0, 2) @ model.W.T + model.b
-    steps, h = [], h0
+    h = h0 = _initial_state(h0, B, H).astype(model.dtype)
+    a = x.transpose(1, 0, 2) @ model.W.T + model.b
+    U_T = np.ascontiguousarray(model.U.T)
+    gates = np.empty_like(a)
+    qs, hs = np.empty((T, B, H), model.dtype), np.empty((T, B, H), model.dtype)
     for t in range(T):
-        s = step(model, xa[t], h)
-        steps.append(s)
-        h = s.h
-    hs = np.stack([s.h for s in steps])
-    return GRUForward(x=x, h0=h0, steps=steps, y=(hs @ model.W_yh.T + model.b_y).transpose(1, 0, 2))
+        ua = h @ U_T
+        gates[t, :, :2 * H] = np.tanh((a[t, :, :2 * H] + ua[:, :2 * H]) * 0.5) * 0.5 + 0.5
+        r, z = gates[t, :, :H], gates[t, :, H:2 * H]
+        q = qs[t] = ua[:, 2 * H:] + model.b_hn
+        n = gates[t, :, 2 * H:] = np.tanh(a[t, :, 2 * H:] + r * q)
+        h = hs[t] = (1 - z) * n + z * h                        # h_t = (1 − z) ⊙ n + z ⊙ h_(t−1)
+    return GRUForward(x=x, h0=h0, gates=gates, q=qs, h=hs, y=(hs @ model.W_yh.T + model.b_y).transpose(1, 0, 2))
 
 
 def loss(run: GRUForward, targets, steps: Iterable[int] | None = None) -> float:
@@ -164,18 +167,26 @@ def backward(model: GRU, run: GRUForward, dy: np.ndarray, dh_T=None) -> dict[str
     dy_tm = dy.transpose(1, 0, 2)
     dh_out = dy_tm @ model.W_yh
     dh = np.zeros((B, H), model.dtype) if dh_T is None else np.asarray(dh_T, model.dtype)
-    da = np.empty((T, B, 3 * H), model.dtype)
-    dq = np.empty((T, B, H), model.dtype)
+    r, z, n = (run.gates[:, :, k * H:(k + 1) * H] for k in range(3))
+    h_prev = np.concatenate([run.h0[None], run.h[:-1]], axis=0)
+    k_n = (1 - z) * (1 - n * n)                   # ∂h_t/∂(candidate pre-activation)
+    k_z = (h_prev - n) * z * (1 - z)              # ∂h_t/∂(update pre-activation)
+    k_r = run.q * r * (1 - r)                     # ∂(candidate pre-activation)/∂(reset pre-activation)
+    da = np.empty((T, B, 3 * H), model.dtype)     # ∂L/∂ input pre-activations [r, z, n]
+    dr = np.empty((T, B, 3 * H), model.dtype)     # ∂L/∂ recurrent pre-activations [r, z, q]
     for t in range(T - 1, -1, -1):
-        h_prev = run.h0 if t == 0 else run.steps[t - 1].h
-        da[t], dq[t], dh = step_backward(model, run.steps[t], h_prev, dh + dh_out[t])
-    hs = run.h
-    h_prev = np.concatenate([run.h0[None], hs[:-1]], axis=0).reshape(-1, H)
+        dh = dh + dh_out[t]
+        da_n = dh * k_n[t]
+        da[t, :, :H] = dr[t, :, :H] = da_n * k_r[t]
+        da[t, :, H:2 * H] = dr[t, :, H:2 * H] = dh * k_z[t]
+        da[t, :, 2 * H:] = da_n
+        dr[t, :, 2 * H:] = da_n * r[t]                      # n = tanh(… + r ⊙ q)
+        dh = dh * z[t] + dr[t] @ model.U                   # direct path z_t, and through U
     flat = da.reshape(-1, 3 * H)
-    recurrent = np.concatenate([da[:, :, :2 * H], dq], axis=2).reshape(-1, 3 * H)
     x_flat = run.x.transpose(1, 0, 2).reshape(-1, run.x.shape[2])
-    return {"W": flat.T @ x_flat, "U": recurrent.T @ h_prev, "b": flat.sum(axis=0), "b_hn": dq.sum(axis=(0, 1)),
-            "W_yh": dy_tm.reshape(-1, dy.shape[2]).T @ hs.reshape(-1, H), "b_y": dy.sum(axis=(0, 1)),
+    return {"W": flat.T @ x_flat, "U": dr.reshape(-1, 3 * H).T @ h_prev.reshape(-1, H), "b": flat.sum(axis=0),
+            "b_hn": dr[:, :, 2 * H:].sum(axis=(0, 1)),
+            "W_yh": dy_tm.reshape(-1, dy.shape[2]).T @ run.h.reshape(-1, H), "b_y": dy.sum(axis=(0, 1)),
             "h0": dh, "x": (da @ model.W).transpose(1, 0, 2)}
 
 
@@ -183,3 +194,16 @@ def bptt(model: GRU, run: GRUForward, targets, steps: Iterable[int] | None = Non
     """Gradients of :func:`loss` for every parameter and for h0 (full BPTT)."""
     grads = backward(model, run, squared_error_seed(run.y, targets, steps)[0])
     return {name: grads[name] for name in (*PARAMETERS, "h0")}
+
+
+def one_unit(*, reset_gate, update_gate, candidate, readout=(1.0, 0.0), dtype="float64") -> GRU:
+    """A GRU with one input, one unit and one output. The gates are (input weight, recurrent
+    weight, bias); the candidate is (input weight, recurrent weight, bias, bias inside the
+    reset b_hn); ``readout`` is (w_y, b_y) of y_t = w_y h_t + b_y."""
+    for name, row, size in (("reset_gate", reset_gate, 3), ("update_gate", update_gate, 3),
+                            ("candidate", candidate, 4)):
+        if len(row) != size:
+            raise ValueError(f"{name} needs {size} numbers, got {row!r}")
+    rows = [reset_gate, update_gate, candidate]
+    return GRU(W=[[r[0]] for r in rows], U=[[r[1]] for r in rows], b=[r[2] for r in rows], b_hn=[candidate[3]],
+               W_yh=[[readout[0]]], b_y=[readout[1]], dtype=dtype)

@@ -124,7 +124,7 @@ class LSTM:
 
 @dataclass
 class Step:
-    """One step's values and the local derivatives the backward pass needs."""
+    """One step's values and its local derivatives."""
 
     i: np.ndarray
     f: np.ndarray
@@ -133,21 +133,20 @@ class Step:
     c: np.ndarray
     tanh_c: np.ndarray
     h: np.ndarray
-    di: np.ndarray      # σ′(a_i) = i (1 − i)
-    df: np.ndarray      # σ′(a_f) = f (1 − f)
-    dg: np.ndarray      # tanh′(a_g) = 1 − g²
-    do: np.ndarray      # σ′(a_o) = o (1 − o)
+    di: np.ndarray       # σ′(a_i) = i (1 − i)
+    df: np.ndarray       # σ′(a_f) = f (1 − f)
+    dg: np.ndarray       # tanh′(a_g) = 1 − g²
+    do: np.ndarray       # σ′(a_o) = o (1 − o)
     dtanh_c: np.ndarray  # 1 − tanh²(c_t)
 
 
-def step(model: LSTM, xa_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray) -> Step:
-    """One step forward from the input projection ``xa_t`` = W x_t + b.
-
-    Local derivatives: ∂c_t/∂f_t = c_(t−1), ∂c_t/∂i_t = g_t, ∂c_t/∂g_t = i_t,
-    ∂c_t/∂c_(t−1) = f_t, ∂h_t/∂o_t = tanh(c_t), ∂h_t/∂c_t = o_t (1 − tanh²(c_t)),
-    each gate's slope at its pre-activation, and ∂a_t/∂h_(t−1) = U."""
+def step(model: LSTM, x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray) -> Step:
+    """One step forward, written plainly, with its local derivatives:
+    ∂c_t/∂f_t = c_(t−1), ∂c_t/∂i_t = g_t, ∂c_t/∂g_t = i_t, ∂c_t/∂c_(t−1) = f_t,
+    ∂h_t/∂o_t = tanh(c_t), ∂h_t/∂c_t = o_t (1 − tanh²(c_t)), each gate's slope at its
+    pre-activation, and ∂a_t/∂h_(t−1) = U. :func:`forward` does the same arithmetic."""
     H = model.sizes[1]
-    a = xa_t + h_prev @ model.U.T
+    a = x_t @ model.W.T + model.b + h_prev @ model.U.T
     i, f, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H]), sigmoid(a[:, 3 * H:])
     g = np.tanh(a[:, 2 * H:3 * H])
     c = f * c_prev + i * g
@@ -157,60 +156,74 @@ def step(model: LSTM, xa_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray) 
                 do=o * (1 - o), dtanh_c=1 - tanh_c * tanh_c)
 
 
-def step_backward(model: LSTM, s: Step, c_prev: np.ndarray, dh: np.ndarray, dc: np.ndarray):
-    """Chain rule through one step: given ∂L/∂h_t and ∂L/∂c_t from later steps (and the
-    output), return ∂L/∂a_t and ∂L/∂h_(t−1), ∂L/∂c_(t−1)."""
-    dc = dc + dh * s.o * s.dtanh_c                     # h_t = o ⊙ tanh(c_t)
-    da = np.concatenate([dc * s.g * s.di,                # c_t = … + i ⊙ g
-                         dc * c_prev * s.df,             # c_t = f ⊙ c_(t−1) + …
-                         dc * s.i * s.dg,
-                         dh * s.tanh_c * s.do], axis=1)
-    return da, da @ model.U, dc * s.f                   # a_t = … + U h_(t−1);  ∂c_t/∂c_(t−1) = diag(f_t)
-
-
 @dataclass
 class LSTMForward:
+    """What the forward pass computed, time-major: index t − 1 holds step t."""
+
     x: np.ndarray        # (B, T, D)
     h0: np.ndarray       # (B, H)
     c0: np.ndarray       # (B, H)
-    steps: list          # T Step records
+    gates: np.ndarray    # (T, B, 4H): i, f, g, o
+    c: np.ndarray        # (T, B, H)
+    tanh_c: np.ndarray   # (T, B, H)
+    h: np.ndarray        # (T, B, H)
     y: np.ndarray        # (B, T, O)
 
-    @property
-    def h(self) -> np.ndarray:
-        """Hidden states h_1..h_T, (T, B, H)."""
-        return np.stack([s.h for s in self.steps])
-
-    @property
-    def c(self) -> np.ndarray:
-        """Cell states c_1..c_T, (T, B, H)."""
-        return np.stack([s.c for s in self.steps])
+    def step(self, t: int) -> Step:
+        """Step t (1..T) as a :class:`Step` record."""
+        H = self.h.shape[2]
+        i, f, g, o = (self.gates[t - 1, :, k * H:(k + 1) * H] for k in range(4))
+        tc = self.tanh_c[t - 1]
+        return Step(i=i, f=f, g=g, o=o, c=self.c[t - 1], tanh_c=tc, h=self.h[t - 1], di=i * (1 - i),
+                    df=f * (1 - f), dg=1 - g * g, do=o * (1 - o), dtanh_c=1 - tc * tc)
 
     def values(self, name: str) -> np.ndarray:
-        """One named quantity (i, f, g, o, c, h, …) for every step, (T, B, H)."""
-        return np.stack([getattr(s, name) for s in self.steps])
+        """One named quantity (i, f, g, o, c, tanh_c, h) for every step, (T, B, H)."""
+        if name in GATES:
+            H = self.h.shape[2]
+            k = GATES.index(name)
+            return self.gates[:, :, k * H:(k + 1) * H]
+        return getattr(self, name)
 
 
 def forward(model: LSTM, x, h0=None, c0=None) -> LSTMForward:
+    """:func:`step` for every step, arranged for speed: the input projection of all steps
+    is one product, and the four gates are one tanh, as σ(a) = ½ + ½ tanh(a/2)."""
     x = inputs(x, model.sizes[0], model.dtype)
     B, T, _ = x.shape
     H = model.sizes[1]
-    h0 = _initial_state(h0, B, H).astype(model.dtype)
-    c0 = _initial_state(c0, B, H).astype(model.dtype)
-    xa = x.transpose(1, 0, 2) @ model.W.T + model.b          # W x_t + b for all steps, (T, B, 4H)
-    steps, h, c = [], h0, c0
+    h = _initial_state(h0, B, H).astype(model.dtype)
+    c = _initial_state(c0, B, H).astype(model.dtype)
+    h0, c0 = h, c
+    a = x.transpose(1, 0, 2) @ model.W.T + model.b            # W x_t + b for all steps, (T, B, 4H)
+    half = np.full(4 * H, 0.5, model.dtype)
+    half[2 * H:3 * H] = 1.0                                   # g is a tanh, the others sigmoids
+    offset = np.where(half == 0.5, 0.5, 0.0).astype(model.dtype)
+    U_T = np.ascontiguousarray(model.U.T)
+    gates = np.empty_like(a)
+    cs, tcs, hs = (np.empty((T, B, H), model.dtype) for _ in range(3))
     for t in range(T):
-        s = step(model, xa[t], h, c)
-        steps.append(s)
-        h, c = s.h, s.c
-    hs = np.stack([s.h for s in steps])
+        gates[t] = np.tanh((a[t] + h @ U_T) * half) * half + offset
+        i, f, g, o = gates[t, :, :H], gates[t, :, H:2 * H], gates[t, :, 2 * H:3 * H], gates[t, :, 3 * H:]
+        c = cs[t] = f * c + i * g                             # c_t = f ⊙ c_(t−1) + i ⊙ g
+        tc = tcs[t] = np.tanh(c)
+        h = hs[t] = o * tc                                    # h_t = o ⊙ tanh(c_t)
     y = (hs @ model.W_yh.T + model.b_y).transpose(1, 0, 2)
-    return LSTMForward(x=x, h0=h0, c0=c0, steps=steps, y=y)
+    return LSTMForward(x=x, h0=h0, c0=c0, gates=gates, c=cs, tanh_c=tcs, h=hs, y=y)
 
 
 def loss(run: LSTMForward, targets, steps: Iterable[int] | None = None) -> float:
     """Sum of squared residuals over the chosen steps (1..T), as for the vanilla RNN."""
     return squared_error_seed(run.y, targets, steps)[1]
+
+
+def local_derivatives(run: LSTMForward) -> np.ndarray:
+    """For every step, how the pre-activations a_t move c_t (gates i, f, g) and h_t (gate o):
+    [g σ′(a_i), c_(t−1) σ′(a_f), i tanh′(a_g), tanh(c_t) σ′(a_o)], shape (T, B, 4H)."""
+    H = run.h.shape[2]
+    i, f, g, o = (run.gates[:, :, k * H:(k + 1) * H] for k in range(4))
+    c_prev = np.concatenate([run.c0[None], run.c[:-1]], axis=0)
+    return np.concatenate([g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g * g), run.tanh_c * o * (1 - o)], axis=2)
 
 
 def backward(model: LSTM, run: LSTMForward, dy: np.ndarray, dh_T=None, dc_T=None) -> dict[str, np.ndarray]:
@@ -219,13 +232,19 @@ def backward(model: LSTM, run: LSTMForward, dy: np.ndarray, dh_T=None, dc_T=None
     B, T, _ = run.x.shape
     H = model.sizes[1]
     dy_tm = dy.transpose(1, 0, 2)
-    dh_out = dy_tm @ model.W_yh
+    dh_out = dy_tm @ model.W_yh                                # ∂L/∂h_t through y_t
     dh = np.zeros((B, H), model.dtype) if dh_T is None else np.asarray(dh_T, model.dtype)
     dc = np.zeros((B, H), model.dtype) if dc_T is None else np.asarray(dc_T, model.dtype)
+    local = local_derivatives(run)
+    dc_dh = run.gates[:, :, 3 * H:] * (1 - run.tanh_c ** 2)    # ∂h_t/∂c_t = o (1 − tanh² c_t)
+    f = run.gates[:, :, H:2 * H]
     da = np.empty((T, B, 4 * H), model.dtype)
     for t in range(T - 1, -1, -1):
-        c_prev = run.c0 if t == 0 else run.steps[t - 1].c
-        da[t], dh, dc = step_backward(model, run.steps[t], c_prev, dh + dh_out[t], dc)
+        dh = dh + dh_out[t]
+        dc = dc + dh * dc_dh[t]
+        np.multiply(np.concatenate([dc, dc, dc, dh], axis=1), local[t], out=da[t])
+        dh = da[t] @ model.U                                   # a_t = … + U h_(t−1)
+        dc = dc * f[t]                                         # ∂c_t/∂c_(t−1) = diag(f_t)
     h_prev = np.concatenate([run.h0[None], run.h[:-1]], axis=0).reshape(-1, H)
     flat = da.reshape(-1, 4 * H)
     x_flat = run.x.transpose(1, 0, 2).reshape(-1, run.x.shape[2])
@@ -245,11 +264,11 @@ def state_jacobian(model: LSTM, run: LSTMForward, t: int, batch: int = 0) -> dic
     ``cc`` = ∂c_t/∂c_(t−1) = diag(f_t) (the direct path), ``ch`` = ∂c_t/∂h_(t−1) (the paths
     through the gates), ``hc`` = ∂h_t/∂c_(t−1), ``hh`` = ∂h_t/∂h_(t−1), and ``full`` (2H × 2H,
     order h then c)."""
-    if not 1 <= t <= len(run.steps):
-        raise ValueError(f"need 1 ≤ t ≤ T = {len(run.steps)}, got {t}")
+    if not 1 <= t <= run.h.shape[0]:
+        raise ValueError(f"need 1 ≤ t ≤ T = {run.h.shape[0]}, got {t}")
     H = model.sizes[1]
-    s = run.steps[t - 1]
-    c_prev = (run.c0 if t == 1 else run.steps[t - 2].c)[batch]
+    s = run.step(t)
+    c_prev = (run.c0 if t == 1 else run.c[t - 2])[batch]
     pick = lambda a: a[batch]  # noqa: E731
     i, f, g, o, tc = pick(s.i), pick(s.f), pick(s.g), pick(s.o), pick(s.tanh_c)
     Ui, Uf, Ug, Uo = (model.U[k * H:(k + 1) * H] for k in range(4))
@@ -259,3 +278,36 @@ def state_jacobian(model: LSTM, run: LSTMForward, t: int, batch: int = 0) -> dic
     hh = (tc * pick(s.do))[:, None] * Uo + dh_dc[:, None] * ch
     hc = dh_dc[:, None] * cc
     return {"cc": cc, "ch": ch, "hc": hc, "hh": hh, "full": np.block([[hh, hc], [ch, cc]])}
+
+
+def one_unit(*, input_gate, forget_gate, candidate, output_gate, readout=(1.0, 0.0), dtype="float64") -> LSTM:
+    """An LSTM with one input, one unit and one output. Each gate is given as
+    (input weight, recurrent weight, bias); ``readout`` is (w_y, b_y) of y_t = w_y h_t + b_y."""
+    rows = [input_gate, forget_gate, candidate, output_gate]           # the order i, f, g, o
+    for name, row in zip(("input_gate", "forget_gate", "candidate", "output_gate"), rows):
+        if len(row) != 3:
+            raise ValueError(f"{name} needs (input weight, recurrent weight, bias), got {row!r}")
+    return LSTM(W=[[r[0]] for r in rows], U=[[r[1]] for r in rows], b=[r[2] for r in rows],
+                W_yh=[[readout[0]]], b_y=[readout[1]], dtype=dtype)
+
+
+@dataclass(frozen=True)
+class CellPath:
+    """How c_T depends on c_k, for k = T..0 (index T − k), in one sequence of the batch."""
+
+    direct: np.ndarray   # f_T f_(T−1) ⋯ f_(k+1): the product of diag(f_t), the path along c alone
+    full: np.ndarray     # the c-block of ∂s_T/∂s_k: every path, including those through h
+
+
+def cell_path(model: LSTM, run: LSTMForward, batch: int = 0) -> CellPath:
+    """∂c_T/∂c_k along the cell state alone, ∏ diag(f_t), against the whole Jacobian, which
+    adds the paths that leave c through h_t = o_t tanh(c_t) and come back through the gates.
+    For H > 1 both are matrices; returned as (T + 1, H, H)."""
+    T, H = run.h.shape[0], model.sizes[1]
+    direct = [np.eye(H)]
+    full = [np.eye(2 * H)]
+    for t in range(T, 0, -1):
+        J = state_jacobian(model, run, t, batch)
+        direct.append(direct[-1] @ J["cc"])
+        full.append(full[-1] @ J["full"])
+    return CellPath(direct=np.stack(direct), full=np.stack([m[H:, H:] for m in full]))

@@ -38,11 +38,22 @@ def test_input_gradient_matches_central_differences():
     assert relative_error(numeric, gru.backward(model, run, dy)["x"]) < 1e-6
 
 
+def test_forward_repeats_the_plain_step():
+    model, x, _, h0 = problem(5)
+    run = forward(model, x, h0)
+    h = run.h0
+    for t in range(1, 6):
+        s = gru.step(model, x[:, t - 1], h)
+        for name in ("r", "z", "n", "q", "h"):
+            np.testing.assert_allclose(getattr(run.step(t), name), getattr(s, name), rtol=0, atol=1e-15)
+        h = s.h
+
+
 def test_update_gate_interpolates():
     """h_t = (1 − z_t) n_t + z_t h_(t−1): with z pinned near 1 the state barely moves."""
     model, x, _, h0 = problem(5)
     run = forward(model, x, h0)
-    s = run.steps[0]
+    s = run.step(1)
     np.testing.assert_allclose(s.h, (1 - s.z) * s.n + s.z * h0, rtol=0, atol=1e-15)
     closed = model.replace(b=np.concatenate([model.b[:4], np.full(4, 30.0), model.b[8:]]))
     np.testing.assert_allclose(forward(closed, x, h0).h[-1], h0, atol=1e-10)

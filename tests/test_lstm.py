@@ -48,16 +48,27 @@ def test_state_jacobian_matches_central_differences():
     model, x, _, h0, c0 = problem(5)
     run = forward(model, x, h0, c0)
     J = lstm.state_jacobian(model, run, 3)
-    np.testing.assert_array_equal(J["cc"], np.diag(run.steps[2].f[0]))
-    h2, c2 = run.steps[1].h[:1], run.steps[1].c[:1]
+    np.testing.assert_array_equal(J["cc"], np.diag(run.step(3).f[0]))
+    h2, c2 = run.h[1, :1], run.c[1, :1]
 
     def next_state(s):
         out = forward(model, x[:1, 2:3], s[:4][None], s[4:][None])
-        return np.concatenate([out.steps[0].h[0], out.steps[0].c[0]])
+        return np.concatenate([out.h[0, 0], out.c[0, 0]])
 
     s = np.concatenate([h2[0], c2[0]])
     numeric = np.stack([central_difference(lambda v: next_state(v)[k], s) for k in range(8)])
     np.testing.assert_allclose(J["full"], numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_forward_repeats_the_plain_step():
+    model, x, _, h0, c0 = problem(5)
+    run = forward(model, x, h0, c0)
+    h, c = run.h0, run.c0
+    for t in range(1, 6):
+        s = lstm.step(model, x[:, t - 1], h, c)
+        for name in ("i", "f", "g", "o", "c", "h"):
+            np.testing.assert_allclose(getattr(run.step(t), name), getattr(s, name), rtol=0, atol=1e-15)
+        h, c = s.h, s.c
 
 
 def test_float32_runs_in_float32_and_agrees():
