@@ -275,6 +275,17 @@ def gradient_flow(fig, params, theme) -> Text:
     )
 
 
+@snippet("gradient-flow-table", reads=FLOW_READS)
+def gradient_flow_table(params) -> str:
+    """Median ‖∂ℓ/∂x_k‖ 10 steps back and at the first input, per model."""
+    T = int(params["beyond.flow.steps"])
+    near = min(10, T - 1)
+    lines = [f"| Model | {near} steps back | {T - 1} steps back (the first input) |", "|:--|--:|--:|"]
+    for study in flows(params):
+        lines.append(f"| {study.label} | {sci(float(study.median[near]))} | {sci(float(study.median[-1]))} |")
+    return "\n".join(lines) + "\n"
+
+
 @values("beyond", reads=(*LSTM_READS, *GRU_READS, *FORGET_READS, *FLOW_READS))
 def beyond_values(params) -> dict[str, str]:
     digits = int(params["beyond.digits"])
