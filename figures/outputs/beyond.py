@@ -286,6 +286,31 @@ def gradient_flow_table(params) -> str:
     return "\n".join(lines) + "\n"
 
 
+EXPLORER_NETWORKS = 10
+
+
+def explorer_data(params) -> dict:
+    """What the Playground's connectivity explorer shows: for every model, the median
+    ‖∂ℓ/∂x_k‖ over the networks and the first few networks' own curves, by distance
+    T − k, each value written to 4 significant digits (the text the page shows)."""
+    text = lambda v: f"{float(v):.3e}"  # noqa: E731
+    models = []
+    for study in flows(params):
+        models.append({"label": study.label, "median": [text(v) for v in study.median],
+                       "networks": [[text(v) for v in row] for row in study.norms[:EXPLORER_NETWORKS]]})
+    return {"steps": int(params["beyond.flow.steps"]), "hidden": int(params["beyond.flow.hidden"]),
+            "count": int(params["beyond.flow.networks"]), "models": models}
+
+
+@snippet("connectivity-data", reads=FLOW_READS)
+def connectivity_data(params) -> str:
+    """The explorer's data as a JSON block the page's script reads."""
+    import json
+
+    body = json.dumps(explorer_data(params), separators=(",", ":"), ensure_ascii=False)
+    return f'<script type="application/json" id="connectivity-data">{body}</script>\n'
+
+
 @values("beyond", reads=(*LSTM_READS, *GRU_READS, *FORGET_READS, *FLOW_READS))
 def beyond_values(params) -> dict[str, str]:
     digits = int(params["beyond.digits"])

@@ -11,7 +11,7 @@ import numpy as np
 from rnncore import tasks, training
 from rnncore.exact import readable, show
 
-from ..registry import Text, figure, values
+from ..registry import Text, figure, snippet, values
 
 READS = ("beyond.longrange.*",)
 MODELS = (("rnn", "tanh RNN"), ("rnn_orthogonal", "tanh RNN, orthogonal W_hh"), ("lstm", "LSTM"), ("gru", "GRU"))
@@ -86,6 +86,21 @@ def long_range(fig, params, theme) -> Text:
                  f"norm clipping at {show(s['clip'])}, at most {s['steps']} updates of {s['batch']} sequences). "
                  "Lines in the lower panel span the best and the worst run."),
     )
+
+
+@snippet("long-range-table", reads=READS)
+def long_range_table(params) -> str:
+    """Runs solved out of the seeds, and the median test loss, per model and length."""
+    results = studies(params)
+    s = settings(params)
+    lines = ["| Model | " + " | ".join(f"\\(T = {T}\\)" for T in s["lengths"]) + " |",
+             "|:--|" + "--:|" * len(s["lengths"])]
+    for kind, label in MODELS:
+        study = results[kind]
+        cells = [f"{int(round(rate * s['seeds']))}/{s['seeds']} ({readable(float(np.median(losses)), 2, plain_from=1e-2)})"
+                 for rate, losses in zip(study.success_rate, study.test_loss)]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\nEach cell: runs solved out of the seeds, and in brackets the median test loss.\n"
 
 
 @values("longrange", reads=READS)
