@@ -30,13 +30,27 @@
     return node;
   }
 
-  function draw(svg, values, steps) {
+  /* One log scale for every model and network, so that switching compares like with like. */
+  function range(data) {
+    var lo = 0, hi = 0;
+    data.models.forEach(function (m) {
+      [m.median].concat(m.networks).forEach(function (row) {
+        row.forEach(function (v) {
+          var log = Math.log10(Math.max(parseFloat(v), 1e-300));
+          lo = Math.min(lo, Math.floor(log));
+          hi = Math.max(hi, Math.ceil(log));
+        });
+      });
+    });
+    return [lo, hi];
+  }
+
+  function draw(svg, values, steps, scale) {
     Array.prototype.slice.call(svg.childNodes).forEach(function (child) {
       if (child.nodeName.toLowerCase() !== "title") svg.removeChild(child);
     });
     var logs = values.map(function (v) { return Math.log10(Math.max(parseFloat(v), 1e-300)); });
-    var lo = Math.floor(Math.min.apply(null, logs)), hi = Math.max(0, Math.ceil(Math.max.apply(null, logs)));
-    if (hi === lo) lo = hi - 1;
+    var lo = scale[0], hi = scale[1] === scale[0] ? scale[0] + 1 : scale[1];
     var x = function (d) { return BOX.right - d / (steps - 1) * (BOX.right - BOX.left); };
     var y = function (log) { return BOX.bottom - (log - lo) / (hi - lo) * (BOX.bottom - BOX.top); };
     var every = Math.max(1, Math.ceil((hi - lo) / 8));
@@ -74,6 +88,7 @@
       model.appendChild(option);
     });
     network.max = String(data.models[0].networks.length);
+    var scale = range(data);
     network.value = "0";
 
     function update() {
@@ -83,7 +98,7 @@
       var label = n === 0 ? "median of " + data.count + " networks" : "network " + n;
       networkValue.textContent = label;
       network.setAttribute("aria-valuetext", label);
-      draw(document.getElementById("connectivity-chart"), values, data.steps);
+      draw(document.getElementById("connectivity-chart"), values, data.steps, scale);
       [["connectivity-last", 0], ["connectivity-ten", Math.min(10, data.steps - 1)],
        ["connectivity-first", data.steps - 1]].forEach(function (pair) {
         var target = document.getElementById(pair[0]);
