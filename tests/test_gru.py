@@ -59,7 +59,7 @@ def test_update_gate_interpolates():
     np.testing.assert_allclose(forward(closed, x, h0).h[-1], h0, atol=1e-10)
 
 
-@pytest.mark.parametrize("T", [1, 5, 20])
+@pytest.mark.parametrize("T", [1, 2, 5, 20])
 def test_agrees_with_torch(T):
     torch = pytest.importorskip("torch")
     model, x, targets, h0 = problem(T)

@@ -84,7 +84,7 @@ def test_float32_runs_in_float32_and_agrees():
         model.replace(dtype="int8")
 
 
-@pytest.mark.parametrize("T", [1, 5, 20])
+@pytest.mark.parametrize("T", [1, 2, 5, 20])
 def test_agrees_with_torch(T):
     torch = pytest.importorskip("torch")
     model, x, targets, h0, c0 = problem(T)
