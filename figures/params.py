@@ -134,6 +134,28 @@ class Sequence:
         return None
 
 
+@dataclass(frozen=True)
+class WholeSequence(Sequence):
+    """A list of whole numbers (sequence lengths, say), otherwise like :class:`Sequence`."""
+
+    type_name = "list of whole numbers"
+
+    def allowed(self) -> str:
+        return (
+            f"a list of {self.min_length} to {self.max_length} whole numbers, "
+            f"each from {_bound(self.low)} to {_bound(self.high)}"
+        )
+
+    def check(self, value: Any) -> str | None:
+        problem = super().check(value)
+        if problem:
+            return problem
+        for position, item in enumerate(value, start=1):
+            if not isinstance(item, int):
+                return f"item {position} ({_show(item)}): not a whole number; the key takes {self.allowed()}"
+        return None
+
+
 Kind = Union[Number, Integer, Choice, Sequence]
 
 
@@ -222,7 +244,7 @@ SPEC: dict[str, Param] = {
     "beyond.flow.seed": Param(Integer(0, 2**31 - 1), "gradient flow: seed of the networks, inputs and readouts"),
     "beyond.flow.lstm_forget_biases": Param(Sequence(-10.0, 10.0, 1, 4), "gradient flow: LSTM forget-gate biases compared"),
     "beyond.flow.gru_update_biases": Param(Sequence(-10.0, 10.0, 1, 4), "gradient flow: GRU update-gate biases compared"),
-    "beyond.longrange.lengths": Param(Sequence(2, 500, 1, 8), "long-range task: sequence lengths T"),
+    "beyond.longrange.lengths": Param(WholeSequence(2, 500, 1, 8), "long-range task: sequence lengths T"),
     "beyond.longrange.seeds": Param(Integer(1, 50), "long-range task: seeds (training runs) per model and length"),
     "beyond.longrange.hidden": Param(Integer(1, 64), "long-range task: hidden units H of every model"),
     "beyond.longrange.updates": Param(Integer(10, 5000), "long-range task: most Adam updates per run"),

@@ -159,3 +159,11 @@ def test_training_is_deterministic(kind):
 def test_orthogonal_init():
     q = training.orthogonal(6, np.random.default_rng(0))
     np.testing.assert_allclose(q @ q.T, np.eye(6), atol=1e-12)
+
+
+def test_sequence_lengths_must_be_whole_numbers():
+    from figures.params import PARAMS_FILE, ParamError, parse
+
+    text = PARAMS_FILE.read_text().replace("lengths = [5, 10, 20, 50, 100]", "lengths = [5, 10.5]")
+    with pytest.raises(ParamError, match=r"beyond.longrange.lengths = \[5, 10.5\]: item 2 \(10.5\): not a whole number"):
+        parse(text.encode(), PARAMS_FILE)
