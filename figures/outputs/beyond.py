@@ -60,11 +60,11 @@ def gru_trace(params):
 
 
 LSTM_ROWS = (("price", "Price \\(x_t\\)"), ("f", "Forget gate \\(f_t\\)"), ("i", "Input gate \\(i_t\\)"),
-             ("g", "Candidate \\(g_t\\)"), ("c", "Cell \\(c_t = f_t c_{t-1} + i_t g_t\\)"),
-             ("o", "Output gate \\(o_t\\)"), ("tanh_c", "\\(\\tanh(c_t)\\)"), ("h", "Hidden \\(h_t = o_t \\tanh(c_t)\\)"),
+             ("g", "Candidate \\(g_t\\)"), ("c", "Cell \\(c_t\\)"),
+             ("o", "Output gate \\(o_t\\)"), ("tanh_c", "\\(\\tanh(c_t)\\)"), ("h", "Hidden \\(h_t\\)"),
              ("y", "Output \\(y_t\\)"))
 GRU_ROWS = (("price", "Price \\(x_t\\)"), ("r", "Reset gate \\(r_t\\)"), ("z", "Update gate \\(z_t\\)"),
-            ("n", "Candidate \\(n_t\\)"), ("h", "Hidden \\(h_t = (1 - z_t) n_t + z_t h_{t-1}\\)"),
+            ("n", "Candidate \\(n_t\\)"), ("h", "Hidden \\(h_t\\)"),
             ("y", "Output \\(y_t\\)"))
 
 
@@ -84,10 +84,10 @@ def table_values(run, rows, x) -> dict[str, list[float]]:
 def markdown_table(run, rows, x, digits: int) -> str:
     data = table_values(run, rows, x)
     T = len(x)
-    header = "| | " + " | ".join(f"Day {t}" for t in range(1, T + 1)) + " |"
+    header = "| | " + " | ".join(f"Day {t}<br>{price_name(x[t - 1])}" for t in range(1, T + 1)) + " |"
     lines = [header, "|:--|" + "--:|" * T]
     for key, label in rows:
-        cells = [f"{show(v)} ({price_name(v)})" for v in data[key]] if key == "price" else \
+        cells = [show(v) for v in data[key]] if key == "price" else \
             [fixed(v, digits) for v in data[key]]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
