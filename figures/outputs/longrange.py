@@ -54,7 +54,7 @@ def long_range(fig, params, theme) -> Text:
     for kind, label in MODELS:
         study = results[kind]
         shift = lengths * (1 + offsets[kind])
-        top.plot(shift, 100 * study.success_rate, color=colors[kind], marker=markers[kind], lw=2, label=label)
+        top.plot(shift, 100 * study.success_rate, color=colors[kind], marker=markers[kind], lw=2, label=label.replace("W_hh", "$W_{hh}$"))
         med = np.median(study.test_loss, axis=1)
         bottom.plot(shift, med, color=colors[kind], marker=markers[kind], lw=2, label=label)
         bottom.vlines(shift, study.test_loss.min(axis=1), study.test_loss.max(axis=1), color=colors[kind], lw=1.2)
@@ -99,7 +99,8 @@ def long_range_table(params) -> str:
         study = results[kind]
         cells = [f"{int(round(rate * s['seeds']))}/{s['seeds']} ({readable(float(np.median(losses)), 2, plain_from=1e-2)})"
                  for rate, losses in zip(study.success_rate, study.test_loss)]
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        name = label.replace("W_hh", "\\(W_{hh}\\)")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\nEach cell: runs solved out of the seeds, and in brackets the median test loss.\n"
 
 
