@@ -134,6 +134,28 @@ class Sequence:
         return None
 
 
+@dataclass(frozen=True)
+class WholeSequence(Sequence):
+    """A list of whole numbers (sequence lengths, say), otherwise like :class:`Sequence`."""
+
+    type_name = "list of whole numbers"
+
+    def allowed(self) -> str:
+        return (
+            f"a list of {self.min_length} to {self.max_length} whole numbers, "
+            f"each from {_bound(self.low)} to {_bound(self.high)}"
+        )
+
+    def check(self, value: Any) -> str | None:
+        problem = super().check(value)
+        if problem:
+            return problem
+        for position, item in enumerate(value, start=1):
+            if not isinstance(item, int):
+                return f"item {position} ({_show(item)}): not a whole number; the key takes {self.allowed()}"
+        return None
+
+
 Kind = Union[Number, Integer, Choice, Sequence]
 
 
@@ -213,9 +235,35 @@ SPEC: dict[str, Param] = {
     "gradients.truncation.steps": Param(Integer(2, 500), "truncation figure: sequence length T (loss at step T)"),
     "gradients.truncation.window": Param(Integer(1, 500), "truncated BPTT window k: steps kept behind the loss"),
     "gradients.truncation.lam": Param(Number(0.01, 10), "truncation figure: λ of the tanh network's W_hh"),
-    "gradients.lstm.steps": Param(Integer(2, 500), "LSTM teaser: sequence length T"),
-    "gradients.lstm.hidden": Param(Integer(1, 64), "LSTM teaser: hidden units H of both networks"),
-    "gradients.lstm.forget_bias": Param(Number(-10, 10), "LSTM teaser: forget-gate bias (4 gives f ≈ 0.98)"),
+    # Beyond the vanilla RNN (pages LSTM, GRU, gradient flow, long-range task)
+    "beyond.prices": Param(PRICES, "StatLand prices the one-unit LSTM and GRU read, oldest first"),
+    "beyond.digits": Param(Integer(2, 8), "decimals to which gate values (sigmoids, tanh) are printed"),
+    "beyond.lstm.input_gate": Param(Sequence(-10.0, 10.0, 3, 3), "one-unit LSTM input gate: input weight, recurrent weight, bias"),
+    "beyond.lstm.forget_gate": Param(Sequence(-10.0, 10.0, 3, 3), "one-unit LSTM forget gate: input weight, recurrent weight, bias"),
+    "beyond.lstm.candidate": Param(Sequence(-10.0, 10.0, 3, 3), "one-unit LSTM candidate (tanh): input weight, recurrent weight, bias"),
+    "beyond.lstm.output_gate": Param(Sequence(-10.0, 10.0, 3, 3), "one-unit LSTM output gate: input weight, recurrent weight, bias"),
+    "beyond.lstm.readout": Param(Sequence(-10.0, 10.0, 2, 2), "one-unit LSTM readout y_t = w h_t + b: w, b"),
+    "beyond.gru.reset_gate": Param(Sequence(-10.0, 10.0, 3, 3), "one-unit GRU reset gate: input weight, recurrent weight, bias"),
+    "beyond.gru.update_gate": Param(Sequence(-10.0, 10.0, 3, 3), "one-unit GRU update gate: input weight, recurrent weight, bias"),
+    "beyond.gru.candidate": Param(Sequence(-10.0, 10.0, 4, 4), "one-unit GRU candidate: input weight, recurrent weight, bias, bias inside the reset"),
+    "beyond.gru.readout": Param(Sequence(-10.0, 10.0, 2, 2), "one-unit GRU readout y_t = w h_t + b: w, b"),
+    "beyond.forget.values": Param(Sequence(0.0, 1.0, 1, 6), "constant forget-gate values whose products the decay figure plots"),
+    "beyond.forget.days": Param(Integer(2, 500), "days over which the forget-gate products are plotted"),
+    "beyond.flow.hidden": Param(Integer(1, 64), "gradient flow: hidden size H (and input size) of every network"),
+    "beyond.flow.steps": Param(Integer(2, 300), "gradient flow: sequence length T"),
+    "beyond.flow.networks": Param(Integer(3, 200), "gradient flow: random networks per model"),
+    "beyond.flow.seed": Param(Integer(0, 2**31 - 1), "gradient flow: seed of the networks, inputs and readouts"),
+    "beyond.flow.lstm_forget_biases": Param(Sequence(-10.0, 10.0, 1, 4), "gradient flow: LSTM forget-gate biases compared"),
+    "beyond.flow.gru_update_biases": Param(Sequence(-10.0, 10.0, 1, 4), "gradient flow: GRU update-gate biases compared"),
+    "beyond.longrange.lengths": Param(WholeSequence(2, 500, 1, 8), "long-range task: sequence lengths T"),
+    "beyond.longrange.seeds": Param(Integer(1, 50), "long-range task: seeds (training runs) per model and length"),
+    "beyond.longrange.hidden": Param(Integer(1, 64), "long-range task: hidden units H of every model"),
+    "beyond.longrange.updates": Param(Integer(10, 5000), "long-range task: most Adam updates per run"),
+    "beyond.longrange.batch": Param(Integer(1, 1024), "long-range task: sequences per update"),
+    "beyond.longrange.learning_rate": Param(Number(1e-5, 1.0), "long-range task: Adam's learning rate"),
+    "beyond.longrange.clip": Param(Number(1e-3, 100.0), "long-range task: norm-clipping threshold of every update"),
+    "beyond.longrange.gate_bias": Param(Number(-10.0, 10.0), "long-range task: starting bias of the LSTM's forget gate and the GRU's update gate"),
+    "beyond.longrange.threshold": Param(Number(1e-6, 1.0), "long-range task: a run succeeds when its test loss (mean squared error) is below this"),
 }
 
 

@@ -477,3 +477,30 @@ def test_exercise_answers_start_closed_and_print_open(browser, origin):
         assert all(height > 0 for height in heights), heights
     finally:
         context.close()
+
+
+def test_connectivity_explorer_matches_rnncore(context, origin):
+    """Every model, the median and each network: the page's readouts equal rnncore's
+    ‖∂ℓ/∂x_k‖ (recomputed here, written to 4 significant digits)."""
+    from figures.outputs import beyond
+    from figures.params import load
+
+    params = load()
+    studies = beyond.flows(params)
+    T = int(params["beyond.flow.steps"])
+    visit = Visit(context, origin, "/playground/")
+    try:
+        page = visit.page
+        page.wait_for_selector("#connectivity-first[data-value]")
+        for index, study in enumerate(studies):
+            page.select_option("#connectivity-model", str(index))
+            for network in (0, 1, beyond.EXPLORER_NETWORKS):
+                _set(page, "#connectivity-network", network)
+                row = study.median if network == 0 else study.norms[network - 1]
+                for selector, distance in (("#connectivity-last", 0), ("#connectivity-ten", 10),
+                                           ("#connectivity-first", T - 1)):
+                    assert _shown(page, selector) == f"{float(row[distance]):.3e}", (study.label, network, selector)
+                assert page.locator("#connectivity-chart rect").count() == T
+        assert not visit.errors
+    finally:
+        visit.close()

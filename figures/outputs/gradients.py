@@ -1,10 +1,10 @@
 """The gradient lab: activation derivatives, the Jacobian bound, Pascanu et al.'s
-figures 3 and 6, truncated BPTT and the LSTM teaser. Every number comes from rnncore."""
+figures 3 and 6, and truncated BPTT. Every number comes from rnncore."""
 from __future__ import annotations
 
 import numpy as np
 
-from rnncore import lstm, pascanu, rnn
+from rnncore import pascanu, rnn
 from rnncore.activations import ACTIVATIONS, gamma
 from rnncore.examples import get as example
 from rnncore.exact import fraction_text, readable, show, superscript
@@ -23,8 +23,6 @@ BIFURCATION_READS = tuple(f"gradients.pascanu.{key}" for key in (
     "bifurcation_w", "bifurcation_b_min", "bifurcation_b_max"))
 TRUNCATION_READS = ("gradients.truncation.hidden", "gradients.truncation.steps", "gradients.truncation.window",
                     "gradients.truncation.lam", "gradients.input_scale", "gradients.seed")
-LSTM_READS = ("gradients.lstm.steps", "gradients.lstm.hidden", "gradients.lstm.forget_bias",
-              "gradients.input_scale", "gradients.seed")
 
 
 def sci(value: float, digits: int = 2) -> str:
@@ -350,49 +348,13 @@ def truncated_bptt(fig, params, theme) -> Text:
     )
 
 
-# --- 6. the LSTM teaser ---------------------------------------------------------------
-
-def flow(params):
-    return lstm.gradient_flow(steps=int(params["gradients.lstm.steps"]), hidden=int(params["gradients.lstm.hidden"]),
-                              forget_bias=float(params["gradients.lstm.forget_bias"]),
-                              input_scale=float(params["gradients.input_scale"]), seed=int(params["gradients.seed"]))
-
-
-@figure("lstm-gradient-flow", reads=LSTM_READS, size=(6.4, 4.6))
-def lstm_gradient_flow(fig, params, theme) -> Text:
-    data = flow(params)
-    import matplotlib
-
-    with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
-        ax = fig.add_subplot()
-    ax.plot(data["distance"], data["rnn"], color=theme.warm, lw=2,
-            label=f"vanilla tanh RNN, " + r"$\Vert\partial\ell/\partial h_k\Vert$" + f" (λ = {show(round(float(data['rnn_lambda']), 2))})")
-    ax.plot(data["distance"], data["lstm"], color=theme.accent, lw=2,
-            label=f"LSTM cell state, " + r"$\Vert\partial\ell/\partial c_k\Vert$" + f" (mean forget gate {show(round(float(data['forget_mean']), 3))})")
-    ax.set_yscale("log")
-    ax.set_xlabel("distance T − k (steps into the past)")
-    ax.set_ylabel("gradient norm (1 at k = T)")
-    ax.set_title("Gradient flow through time")
-    ax.grid(True, lw=0.5)
-    ax.legend(loc="lower left", fontsize=11)
-    T = int(data["distance"][-1])
-    return Text(
-        alt=(f"Two lines on a log scale over {T} steps. The vanilla tanh RNN's gradient falls to "
-             f"{sci(float(data['rnn'][-1]))} of its starting value; the LSTM's cell-state gradient, with a mean "
-             f"forget gate of {show(round(float(data['forget_mean']), 3))}, ends at {sci(float(data['lstm'][-1]))}."),
-        caption=("Same initialisation scale, same inputs. The RNN's gradient dies within a few dozen steps; the "
-                 "LSTM's cell state, whose own Jacobian is the forget gate, carries it across the whole sequence."),
-    )
-
-
 # --- values cited in prose ------------------------------------------------------------
 
-@values("gradients", reads=(*JACOBIAN_READS, *PASCANU_READS, *BIFURCATION_READS, *TRUNCATION_READS, *LSTM_READS))
+@values("gradients", reads=(*JACOBIAN_READS, *PASCANU_READS, *BIFURCATION_READS, *TRUNCATION_READS))
 def gradient_values(params) -> dict[str, str]:
     plain, clipped = pascanu_paths(params)
     points = pascanu.bifurcation_points(float(params["gradients.pascanu.bifurcation_w"]))
     study = truncation(params)
-    data = flow(params)
     result = {
         **{f"gradients.vanishing_lambda_below.{name}": fraction_text(1 / gamma(name)) for name in ("sigmoid", "tanh")},
         "gradients.pascanu.plain_final_loss": sci(plain.final_loss, 3),
@@ -414,10 +376,6 @@ def gradient_values(params) -> dict[str, str]:
         "gradients.truncation.steps": str(len(study.contributions)),
         "gradients.truncation.kept_percent": show(round(100 * study.kept_share, 1)),
         "gradients.truncation.difference_percent": show(round(100 * study.relative_difference, 2)),
-        "gradients.lstm.rnn_end": sci(float(data["rnn"][-1])),
-        "gradients.lstm.lstm_end": sci(float(data["lstm"][-1])),
-        "gradients.lstm.forget_mean": show(round(float(data["forget_mean"]), 3)),
-        "gradients.lstm.steps": str(int(data["distance"][-1])),
     }
     ordinal = ("first", "second", "third", "fourth")
     for activation, group in studies(params).items():
