@@ -41,6 +41,13 @@ from pathlib import Path
 # only fight over the same cores. (Set before numpy is imported; an explicit setting wins.)
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
+# The same arithmetic on every x86-64 machine, so that committed outputs are byte-stable
+# across CPUs: some results (training runs whose gradients vanish, chaotic descents) move
+# with the last bit of a sum. OpenBLAS and numpy pick kernels by the CPU (AVX-512 machines
+# round differently from AVX2 ones); pin both to the AVX2 level every x86-64 CI machine has.
+if os.uname().machine == "x86_64":
+    os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
+    os.environ.setdefault("NPY_DISABLE_CPU_FEATURES", "X86_V4 AVX512_ICL AVX512_SPR")
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
