@@ -312,6 +312,21 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
+def check_writable(paths: list[str]) -> None:
+    """Before rendering anything: every folder the build will write into must be
+    writable (a read-only docs/ is named at once, not after minutes of rendering)."""
+    seen: set[Path] = set()
+    for relative in paths:
+        folder = (ROOT / relative).parent
+        while not folder.exists() and folder != ROOT:
+            folder = folder.parent
+        if folder in seen:
+            continue
+        seen.add(folder)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise WriteError(f"cannot write {relative}: the folder {_shown(folder)}/ is read-only")
+
+
 def clean_scratch() -> None:
     """Remove temporary files that a killed build left behind."""
     for temporary in SCRATCH.glob("*.tmp"):
@@ -641,6 +656,7 @@ def _build(args: argparse.Namespace, names: list[str], OUTPUTS: dict[str, Entry]
         if not todo:
             print(f"nothing to do: all {len(names)} outputs are fresh")
             return 0
+        check_writable([path for name in todo for path in OUTPUTS[name].files()] + [_shown(FINGERPRINTS)])
         jobs = max(1, min(args.jobs, len(todo)))
         _log(f"building {len(todo)} of {len(names)} outputs with {jobs} process{'es' if jobs > 1 else ''}")
         written, failed = build(todo, values, prints, recorded, jobs, {n: OUTPUTS[n].kind for n in todo},

@@ -189,6 +189,8 @@ class Rule:
     text: str
     holds: Callable[..., bool] = field(repr=False, compare=False)
     why: str = ""
+    # for a budget: what the file asks for, said in the error ("here 3.1e+09, 26× the default")
+    measure: Callable[..., str] | None = field(default=None, repr=False, compare=False)
 
 
 def less(low: str, high: str, why: str) -> Rule:
@@ -201,6 +203,16 @@ def at_most(low: str, high: str, why: str) -> Rule:
 
 def between(key: str, low: str, high: str, why: str) -> Rule:
     return Rule((key, low, high), f"{low} ≤ {key} ≤ {high}", lambda v, a, b: a <= v <= b, why)
+
+
+def budget(keys: tuple[str, ...], formula: str, cost: Callable[..., float], default: float, why: str) -> Rule:
+    """A cost bound: ``cost`` (in the units of ``formula``) at most 10× its value with the
+    committed parameters, ``default``, so that no accepted file makes a cold build take
+    more than about ten times as long as the default one."""
+    limit = 10 * default
+    return Rule(keys, f"{formula} ≤ {limit:,.0f} (10× the default, {default:,.0f})",
+                lambda *values: cost(*values) <= limit, why,
+                lambda *values: f"here {cost(*values):,.0f}, {cost(*values) / default:.1f}× the default")
 
 
 PRICES = Sequence(0.0, 1.0, 1, 12)
@@ -289,6 +301,19 @@ RULES: list[Rule] = [
          lambda w2, days: (days - 1) * math.log10(w2) <= 70,
          "the exploding run's loss grows like w2^(2(days − 1)) and its curvature like the square of that: "
          "past 10^70 they leave the float range at the first step (w2 = 2 allows every days; w2 = 3 up to 147)"),
+    budget(("gradients.networks", "gradients.steps", "gradients.heatmap_rows", "gradients.gamma_lambda",
+            "gradients.hidden"),
+           "networks × steps × (heatmap_rows + 2 × len(gamma_lambda)) × (hidden² + 64)",
+           lambda networks, steps, rows, gl, hidden: networks * steps * (rows + 2 * len(gl)) * (hidden**2 + 64),
+           30 * 60 * (45 + 2 * 3) * (8**2 + 64),
+           "the gradient lab measures a Jacobian norm (an SVD of an H × H matrix) for every network, step and "
+           "setting: its time grows with this product"),
+    budget(("descent.days", "descent.max_steps", "descent.bounce_steps"),
+           "days × (3 × max_steps + 2 × bounce_steps)",
+           lambda days, steps, bounce: days * (3 * steps + 2 * bounce),
+           50 * (3 * 1000 + 2 * 300),
+           "three descent runs of up to max_steps updates and two bouncing runs of up to bounce_steps, each "
+           "update a pass through days steps: their time grows with this product"),
 ]
 
 
@@ -497,7 +522,8 @@ def parse(data: bytes, path: Path = PARAMS_FILE) -> dict[str, Any]:
     for rule in RULES:
         if not rule.holds(*(values[key] for key in rule.keys)):
             given = " and ".join(f"{key} = {_show(values[key])}" for key in rule.keys)
-            raise ParamError(f"{where}: {given}: expected {rule.text} ({rule.why})")
+            asked = f"; {rule.measure(*(values[key] for key in rule.keys))}" if rule.measure else ""
+            raise ParamError(f"{where}: {given}: expected {rule.text}{asked} ({rule.why})")
     return {key: values[key] for key in SPEC}
 
 
