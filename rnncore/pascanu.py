@@ -67,27 +67,29 @@ def _beyond_float_range(w: float, b: float, step: int, steps: int, log10_size: f
     return ValueError(
         f"∂E/∂x_t, the gradient flowing back through time, left the float range{size} at step t = {step} of "
         f"{steps}, at (w, b) = ({w:.17g}, {b:.17g}): this point sits on the wall, where each step back multiplies "
-        "the gradient by w σ′(x) > 1; move off the wall, use fewer steps, or follow the size in log space "
+        "the gradient by |w σ′(x)| > 1; move off the wall, use fewer steps, or follow the size in log space "
         "(log_gradient_size)"
     )
 
 
 def log_gradient_size(w: float, b: float, *, x0: float = X0, steps: int = STEPS, target: float = TARGET) -> float:
-    """log₁₀ |∂E/∂x_0| at one point, summed in log space: finite even on the wall,
-    where the gradient itself is beyond the float range (10^368 at w = 10⁸)."""
+    """log₁₀ of the largest |∂E/∂x_t| (t = steps … 1) at one point, the size of ∂E/∂b
+    (a sum of them) and, within a factor σ ≤ 1, of ∂E/∂w; summed in log space, so it
+    is finite even on the wall, where the gradient is beyond the float range."""
     s = [_sigmoid_scalar(x0)]
     for _ in range(_check_steps(steps)):
         s.append(_sigmoid_scalar(w * s[-1] + b))
     factor = abs(2.0 * (s[-1] - target) * s[-1] * (1.0 - s[-1]))
     if factor == 0.0:
         return -math.inf
-    total = math.log10(factor)
-    for t in range(steps, 0, -1):
+    total = largest = math.log10(factor)
+    for t in range(steps, 1, -1):
         slope = abs(w * s[t - 1] * (1.0 - s[t - 1]))
         if slope == 0.0:
-            return -math.inf
+            break
         total += math.log10(slope)
-    return total
+        largest = max(largest, total)
+    return largest
 
 
 def loss_and_gradient(w, b, *, x0: float = X0, steps: int = STEPS, target: float = TARGET):
@@ -114,8 +116,9 @@ def loss_and_gradient(w, b, *, x0: float = X0, steps: int = STEPS, target: float
             s = sigmoid(x[t - 1])
             dw += delta * s
             db += delta
-            delta = delta * w_grid * s * (1.0 - s)
-            first_bad = np.where((first_bad == 0) & ~np.isfinite(delta), t, first_bad)
+            if t > 1:  # δ_(t−1), the next term (∂E/∂x_0 itself is not needed)
+                delta = delta * w_grid * s * (1.0 - s)
+                first_bad = np.where((first_bad == 0) & ~np.isfinite(delta), t - 1, first_bad)
     bad = (first_bad > 0) | ~np.isfinite(dw) | ~np.isfinite(db)
     if np.any(bad):
         index = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -148,9 +151,10 @@ def _scalar_loss_and_gradient(w: float, b: float, x0: float, steps: int, target:
     for t in range(steps, 0, -1):
         dw += delta * s[t - 1]
         db += delta
-        delta = delta * w * s[t - 1] * (1.0 - s[t - 1])
-        if not math.isfinite(delta):  # plain floats overflow to inf without a warning
-            raise _beyond_float_range(w, b, t, steps, log_gradient_size(w, b, x0=x0, steps=steps, target=target))
+        if t > 1:  # δ_(t−1), the next term (∂E/∂x_0 itself is not needed)
+            delta = delta * w * s[t - 1] * (1.0 - s[t - 1])
+            if not math.isfinite(delta):  # plain floats overflow to inf without a warning
+                raise _beyond_float_range(w, b, t - 1, steps, log_gradient_size(w, b, x0=x0, steps=steps, target=target))
     if not (math.isfinite(dw) and math.isfinite(db)):
         raise _beyond_float_range(w, b, 1, steps, log_gradient_size(w, b, x0=x0, steps=steps, target=target))
     return E, dw, db
