@@ -380,14 +380,16 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
-def _flatten(table: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+def _flatten(table: dict[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
     """``{"network": {"w1": 1.8}}`` → ``[(("network", "w1"), 1.8)]``; a table given for a
-    declared key stays a value (and is then reported as the wrong type)."""
+    declared key stays a value (and is then reported as the wrong type). Iterative, so
+    that a key of thousands of dotted parts cannot exhaust Python's recursion limit."""
     flat: list[tuple[tuple[str, ...], Any]] = []
-    for key, value in table.items():
-        parts = prefix + (key,)
+    todo: list[tuple[tuple[str, ...], Any]] = [((key,), value) for key, value in reversed(table.items())]
+    while todo:  # depth first, in the file's order
+        parts, value = todo.pop()
         if isinstance(value, dict) and ".".join(parts) not in SPEC:
-            flat += _flatten(value, parts)
+            todo += [(parts + (key,), item) for key, item in reversed(value.items())]
         else:
             flat.append((parts, value))
     return flat
@@ -572,7 +574,12 @@ def read_limited(path: Path) -> bytes:
 
 
 def load(path: Path = PARAMS_FILE) -> dict[str, Any]:
-    return parse(read_limited(path), path)
+    data = read_limited(path)
+    try:
+        return parse(data, path)
+    except RecursionError:  # a structure deeper than any check foresaw: still one line
+        raise ParamError(f"{_where(path)}: values nested too deeply to check: "
+                         "expected numbers and flat lists of numbers") from None
 
 
 def weights(params) -> "Weights":

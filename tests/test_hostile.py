@@ -48,6 +48,7 @@ CONTENT = [
      ["network.w1", "nested too deeply", "from -10 to 10"]),
     ("table-nested-50000", edited(r"^w1 = .*$", "w1 = " + "{a=" * 50_000 + "1" + "}" * 50_000),
      ["network.w1", "nested too deeply", "from -10 to 10"]),
+    ("key-of-3000-parts", "a." * 3000 + "b = 1\n" + GOOD, ["unknown key a.a.a.", "... = 1"]),
     ("quoted-key-shadows", '"network.w1" = 5\n' + GOOD,
      ['"network.w1" = 5', "network.w1", "name the same parameter", "without quotes"]),
     ("quoted-dotted-key", edited(r"^w1 = ", '"w1.x" = 1\nw1 = '),
