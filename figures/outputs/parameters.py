@@ -30,7 +30,7 @@ def parameters_table(params) -> str:
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-@snippet("parameters-rules", reads=("*",))
+@snippet("parameters-rules", reads=tuple(dict.fromkeys(key for rule in RULES for key in rule.keys)))
 def parameters_rules(params) -> str:
     lines = ["| Rule | Values now | Why |", "|---|---|---|"]
     for rule in RULES:
