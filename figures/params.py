@@ -287,6 +287,8 @@ RULES: list[Rule] = [
          "the heatmap's λ runs from the smallest to the largest"),
     less("gradients.pascanu.w_min", "gradients.pascanu.w_max", "the surface's w axis runs from w_min to w_max"),
     less("gradients.pascanu.b_min", "gradients.pascanu.b_max", "the surface's b axis runs from b_min to b_max"),
+    Rule(("gradients.pascanu.w_max",), "gradients.pascanu.w_max > 4.3", lambda w_max: w_max > 4.3,
+         "the surface's wall exists only for w > 4, and the figure draws it from w = 4.3"),
     between("gradients.pascanu.start_w", "gradients.pascanu.w_min", "gradients.pascanu.w_max",
             "both descent paths start on the drawn surface"),
     between("gradients.pascanu.start_b", "gradients.pascanu.b_min", "gradients.pascanu.b_max",

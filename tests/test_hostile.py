@@ -67,6 +67,8 @@ CONTENT = [
     # cross-field rules
     ("w-min-above-max", table_edit("gradients.pascanu", "w_min", "13.0"),
      ["gradients.pascanu.w_min = 13.0", "gradients.pascanu.w_max = 12.0", "w_min < gradients.pascanu.w_max"]),
+    ("surface-without-its-wall", table_edit("gradients.pascanu", "w_max", "4.0").replace("start_w = 8.0", "start_w = 2.0"),
+     ["gradients.pascanu.w_max = 4.0", "> 4.3", "wall"]),
     ("b-min-above-max", table_edit("gradients.pascanu", "b_max", "-9.0"),
      ["gradients.pascanu.b_min = -8.0", "gradients.pascanu.b_max = -9.0"]),
     ("heatmap-min-above-max", table_edit("gradients", "heatmap_lambda_min", "5.0"),
