@@ -16,10 +16,21 @@ $(STAMP): requirements.lock pyproject.toml package.json package-lock.json
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(STAMP)
+# KaTeX's stylesheet and woff2 fonts come from npm (never committed): copied under docs/ so
+# that any generator (MkDocs, Zensical) ships them as ordinary assets.
+KATEX_ASSETS := docs/assets/katex/katex-swap.min.css
+$(KATEX_ASSETS): $(STAMP)
+	rm -rf docs/assets/katex
+	mkdir -p docs/assets/katex/fonts
+	cp node_modules/katex/dist/katex-swap.min.css docs/assets/katex/
+	cp node_modules/katex/dist/fonts/*.woff2 docs/assets/katex/fonts/
 
-serve: setup ## serve the site at http://127.0.0.1:8000/ with live reload
-	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+setup: $(STAMP) $(KATEX_ASSETS)
+
+PORT ?= 8000
+
+serve: setup ## serve the site at http://127.0.0.1:$(PORT)/ with live reload (make serve PORT=8001)
+	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:$(PORT)
 
 test: setup ## the full test suite
 	$(BIN)/python -m pytest

@@ -8,6 +8,7 @@
     python figures/build.py --only statland-table statland-steps
 
     python figures/build.py --jobs 1   render in this process only (default: one per core)
+    python figures/build.py --watch    rebuild whenever figures/, rnncore/ or params.toml change
 
 An output is stale when its fingerprint or the bytes of one of its files differ
 from figures/fingerprints.json. The fingerprint covers the values (and the
@@ -582,6 +583,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     mode.add_argument("--check", action="store_true", help="exit 1 naming stale outputs, 0 when all are fresh; write nothing")
     mode.add_argument("--list", action="store_true", help="list every output with what it reads and whether it is fresh")
     mode.add_argument("--force", action="store_true", help="rebuild even fresh outputs")
+    mode.add_argument("--watch", action="store_true",
+                      help="build, then rebuild stale outputs whenever figures/, rnncore/ or params.toml change")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="limit to these outputs")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="parallel render processes (default: the number of cores, %(default)s)")
@@ -594,6 +597,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.watch:
+        from figures.watch import watch
+
+        return watch(ROOT, (*(("--only", *args.only) if args.only else ()), "--jobs", str(args.jobs)))
     try:
         values = load(args.params)
     except ParamError as error:

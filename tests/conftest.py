@@ -11,6 +11,13 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# This checkout's Markdown extensions (docs/extensions/guide_markdown), for the tests
+# and every generator they start, whether or not `pip install -e .` has run here.
+EXTENSIONS = str(ROOT / "docs" / "extensions")
+if EXTENSIONS not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [EXTENSIONS, os.environ.get("PYTHONPATH")]))
+if EXTENSIONS not in sys.path:
+    sys.path.insert(0, EXTENSIONS)
 SKIP_IN_COPY = {".git", ".venv", "node_modules", "site", ".cache", "__pycache__", ".pytest_cache"}
 
 

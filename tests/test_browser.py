@@ -453,3 +453,24 @@ def test_playground_matches_rnncore(context, origin):
         assert not visit.errors and not visit.outside() and not visit.failed
     finally:
         visit.close()
+
+
+def test_exercise_answers_start_closed_and_print_open(browser, origin):
+    """Exercises (issue 11): answers are folded on screen; printing opens them (Material
+    opens every <details> on beforeprint; guide.css shows them even without that)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(origin + "/statland/")
+        answers = "[...document.querySelectorAll('.exercise-title ~ details.success')]"
+        assert page.evaluate(f"{answers}.length") >= 3
+        assert page.evaluate(f"{answers}.every(d => !d.open)")
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.wait_for_function(f"{answers}.every(d => d.open)")
+        page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        page.wait_for_function(f"{answers}.every(d => !d.open)")
+        page.emulate_media(media="print")
+        heights = page.evaluate(f"{answers}.map(d => d.querySelector(':scope > :not(summary)').getBoundingClientRect().height)")
+        assert all(height > 0 for height in heights), heights
+    finally:
+        context.close()

@@ -1,5 +1,10 @@
 """Make notebook pages as clean as Markdown pages, and keep every page light.
 
+Why a hook: everything here tidies what MkDocs plugins put into the built HTML
+(mkdocs-jupyter's notebook pages, mkdocs-glightbox's assets) or trims which
+assets a page loads. No page's meaning depends on it; other generators, which run
+neither plugin, show the same pages, only heavier.
+
 Notebook pages (mkdocs-jupyter):
 
 * MathJax and the CDN mermaid import are removed: math is rendered at build time

@@ -1,15 +1,25 @@
-"""Keep generated figures and snippets current while the site builds or serves.
+"""MkDocs' side of the figure build: keep generated files current while MkDocs
+builds or serves, and show the build's errors where the author looks.
 
-* ``on_pre_build`` runs ``python figures/build.py`` in a subprocess (so code edited
-  during ``mkdocs serve`` takes effect: hooks are not re-imported while serving).
-  The build writes only changed bytes, so a rebuild with nothing to do writes
-  nothing and cannot trigger another.
-* ``on_serve`` also watches ``figures/`` and ``rnncore/``, ignoring what builds
-  themselves write there (``figures/fingerprints.json``, ``__pycache__``,
-  temporary files), and replaces MkDocs' watch of ``docs/`` by one that ignores
-  the generated files the figure build has just written (their bytes are those
-  recorded in ``figures/fingerprints.json``). So an edit causes exactly one
-  rebuild, and a rebuild never triggers another.
+Why a hook: everything here is about MkDocs' own build and server (its
+``on_serve`` watcher, its livereload pages, mkdocs-jupyter's cache). What a
+page means does not depend on it: the figures and values are committed, and
+``python figures/build.py --watch`` (``figures/watch.py``) does the same
+rebuilding beside any other generator.
+
+* ``on_pre_build`` runs ``python figures/build.py`` through ``figures.watch.run_build``
+  (a subprocess, so code edited during ``mkdocs serve`` takes effect). Under
+  ``mkdocs build`` a failure stops the build with one line; under ``mkdocs serve``
+  the build goes on with the last good figures and every page shows the error
+  line in a banner at its top, until a build succeeds again. Either way the line
+  keeps each failing output's cause (its exception), not only its name.
+* ``on_config`` under serve: when the address is taken, one line says so (and
+  that ``make serve PORT=…`` picks another) before anything is built.
+* ``on_serve`` watches ``figures/`` and ``rnncore/``, ignoring what builds write
+  there (``figures.watch.ignored``), and replaces MkDocs' watch of ``docs/`` by one
+  that ignores the generated files the figure build has just written (their bytes
+  are those recorded in ``figures/fingerprints.json``). So an edit causes exactly
+  one rebuild, and a rebuild never triggers another.
 * Notebooks: mkdocs-jupyter caches executed notebooks keyed on the notebook file
   only. Here that cache is also keyed on rnncore: when any ``rnncore/*.py``
   changes, the cached notebooks are dropped and re-executed on the next build.
@@ -22,24 +32,24 @@
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import html
 import json
 import logging
 import os
+import re
+import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
-WATCHED = ("figures", "rnncore")
-# What builds write under the watched folders: never a reason to rebuild.
-IGNORED_NAMES = {"fingerprints.json", "build.lock"}
-IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
-IGNORED_SUFFIXES = (".pyc", ".tmp", ".swp", "~")
+sys.path.insert(0, str(ROOT))  # this checkout's figures.watch (MkDocs restores sys.path afterwards)
+from figures.watch import WATCHED, ignored, run_build  # noqa: E402
 
 GENERATED = (("docs", "figures"), ("docs", "snippets"))
 FINGERPRINTS = ROOT / "figures" / "fingerprints.json"
@@ -48,6 +58,31 @@ log = logging.getLogger("mkdocs.hooks.figures")
 builds = 0  # figure builds run by this process (the serve test reads the log line)
 _idle = threading.Event()  # set while no figure build runs
 _idle.set()
+_serving = False
+_port_checked = False
+_error: str | None = None  # the last figure build's error line, while serving
+
+BODY = re.compile(r"<body\b[^>]*>")
+BANNER_STYLE = (
+    "position:sticky;top:0;z-index:1000;margin:0;padding:.6rem 1rem;background:#b71c1c;color:#fff;"
+    "font:600 .8rem/1.4 system-ui,sans-serif;white-space:pre-wrap;overflow-wrap:anywhere"
+)
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
+def _port_taken(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
 
 
 def _commit_time() -> str | None:
@@ -62,6 +97,14 @@ def _commit_time() -> str | None:
 
 
 def on_config(config):
+    global _port_checked
+    if _serving and not _port_checked:
+        _port_checked = True
+        host, port = config.dev_addr
+        if _port_taken(host, port):
+            print(f"error: {host}:{port} is already in use (another server?); "
+                  f"choose another port: make serve PORT={port + 1}", file=sys.stderr, flush=True)
+            raise SystemExit(1)
     jupyter = str(Path(__file__).with_name("jupyter"))
     paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     if jupyter not in paths:
@@ -107,31 +150,33 @@ def key_notebook_cache(config) -> None:
 
 
 def on_pre_build(config):
-    global builds
-    started = time.perf_counter()
+    global builds, _error
     _idle.clear()
     try:
-        result = subprocess.run(
-            [sys.executable, str(ROOT / "figures" / "build.py")],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        )
+        result = run_build(ROOT)
     finally:
         _idle.set()
-    if result.returncode != 0:
-        message = [line for line in (result.stderr.strip() or result.stdout.strip()).splitlines() if line]
-        raise PluginError(f"figures/build.py failed: {message[-1] if message else result.returncode}")
+    if not result.ok:
+        line = f"figures/build.py: {result.summary}"
+        if not _serving:
+            raise PluginError(line)
+        # Serving: keep going with the last good figures, and say so on every page.
+        # (Printed, not logged: a logged error would abort the build in strict mode.)
+        _error = line
+        print(f"ERROR   -  {line}", file=sys.stderr, flush=True)
+        return
+    _error = None
     builds += 1
-    log.info("figures: %s (%.2f s, build %d)", result.stdout.strip(), time.perf_counter() - started, builds)
+    log.info("figures: %s (%.2f s, build %d)", result.summary, result.seconds, builds)
     key_notebook_cache(config)
 
 
-def ignored(path: str) -> bool:
-    parts = Path(path).parts
-    name = parts[-1] if parts else ""
-    return name in IGNORED_NAMES or name.endswith(IGNORED_SUFFIXES) or bool(IGNORED_PARTS.intersection(parts))
+def on_post_page(output, page, config):
+    """Under serve, while the figure build fails: its error line atop every page."""
+    if _error is None:
+        return output
+    banner = f'<p class="guide-build-error" role="alert" style="{BANNER_STYLE}">{html.escape(_error)}</p>'
+    return BODY.sub(lambda m: m[0] + banner, output, count=1)
 
 
 def generated_by_build(path: str) -> bool:
