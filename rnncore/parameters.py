@@ -105,6 +105,16 @@ def statquest_count(T: int, weights: Weights = STATQUEST) -> int:
     return count
 
 
+def points_along_unit_interval(spacing: str) -> int:
+    """Points from 0 to 1 inclusive, ``spacing`` apart: 0, 0.1, …, 1 are 11 points, not 10."""
+    from fractions import Fraction
+
+    steps = 1 / Fraction(spacing)
+    if steps.denominator != 1 or steps < 1:
+        raise ValueError(f"spacing must divide 1 into whole steps, got {spacing!r}")
+    return int(steps) + 1
+
+
 def grid_points(per_axis: int, dimensions: int) -> int:
     """Points of a regular grid with ``per_axis`` points along each of ``dimensions`` axes."""
     return _size("points per axis", per_axis) ** _size("dimensions", dimensions)

@@ -5,11 +5,13 @@ this engine. Instead ``figures/outputs/playground.py`` writes everything it show
 into the page as JSON, computed here:
 
 1. **Powers and predictions.** For every recurrent weight w2 on a grid and every
-   number of unrolls T = 1 … ``MAX_UNROLLS``: w2^T (exact, from decimals) and the
+   number of days T = 1 … ``MAX_UNROLLS``: w2^(T−1), the factor the first day crosses
+   on its T − 1 squiggles to the last copy (exact, from decimals), and the
    StatQuest network's prediction for a T-day price sequence of a chosen pattern
    (every intermediate value exact, from :func:`rnncore.statquest.unroll`).
 2. **The bound against measured Jacobians.** For an activation whose slope is at
-   most γ and a recurrent matrix whose largest singular value is λ, the product of
+   most γ and a recurrent matrix whose largest singular value is λ, drawn from one of
+   the ensembles of :mod:`rnncore.ensembles`, the product of
    step Jacobians obeys ‖∂h_t/∂h_k‖₂ ≤ (γλ)^(t−k). :func:`jacobian_norms` measures
    the left side on a small seeded random network so the page can put the two side
    by side.
@@ -26,11 +28,13 @@ from typing import Sequence
 
 import numpy as np
 
+from .ensembles import KINDS, shaped
 from .exact import exact, to_decimal
 from .statquest import HIGH, MEDIUM, Weights, unroll
 
 DIGITS = 4
-MAX_UNROLLS = 50
+#: 51 days, so that the first day crosses 50 squiggles: w2^50 as in the exploding chapter.
+MAX_UNROLLS = 51
 #: w2 from −2 to 2 in steps of 0.1 (as exact decimals).
 W2_GRID: tuple[Decimal, ...] = tuple(Decimal(i) / 10 for i in range(-20, 21))
 #: Price patterns for the first explorer: the sequence for T days is the first T values.
@@ -48,6 +52,12 @@ GAMMA_GRID: tuple[Decimal, ...] = tuple(Decimal(i) / 20 for i in range(2, 21))
 LAMBDA_GRID: tuple[Decimal, ...] = tuple(Decimal(i) / 2 for i in range(1, 9))
 HORIZON = 30
 HIDDEN = 8
+#: The ensembles the bound explorer offers (rnncore.ensembles), as the page names them.
+ENSEMBLE_LABELS = {
+    "gaussian": "Gaussian, rescaled (ρ about half of λ)",
+    "orthogonal": "orthogonal, scaled (ρ = λ)",
+    "symmetric": "symmetric (ρ = λ)",
+}
 SEED = 13
 
 
@@ -135,19 +145,22 @@ def scaled_tanh(gamma: float):
     return phi, phi_prime
 
 
-def random_network(lam: float, hidden: int = HIDDEN, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
-    """A seeded random recurrent matrix with largest singular value exactly ``lam``, and input weights."""
+def random_network(lam: float, hidden: int = HIDDEN, seed: int = SEED,
+                   ensemble: str = "gaussian") -> tuple[np.ndarray, np.ndarray]:
+    """A seeded random recurrent matrix of ``ensemble`` (see :mod:`rnncore.ensembles`) with
+    largest singular value exactly ``lam``, and input weights. The three ensembles start
+    from the same Gaussian draw."""
     if lam <= 0:
         raise ValueError(f"λ must be positive, got {lam!r}")
     rng = np.random.default_rng(seed)
-    w_hh = rng.standard_normal((hidden, hidden))
-    w_hh *= lam / np.linalg.norm(w_hh, 2)
+    w_hh = shaped(ensemble, rng.standard_normal((hidden, hidden)))
+    w_hh = w_hh * (lam / np.linalg.norm(w_hh, 2))
     w_xh = rng.standard_normal((hidden, 1))
     return w_hh, w_xh
 
 
 def jacobian_norms(gamma: float | Decimal, lam: float | Decimal, horizon: int = HORIZON,
-                   hidden: int = HIDDEN, seed: int = SEED) -> JacobianRun:
+                   hidden: int = HIDDEN, seed: int = SEED, ensemble: str = "gaussian") -> JacobianRun:
     """Run h_i = γ·tanh(W_hh h_(i−1) + W_xh x_i) from h_0 = 0 on seeded random inputs and
     measure ‖∂h_n/∂h_0‖₂ = ‖∏ diag(φ′(z_i)) W_hh‖₂ for n = 1 … ``horizon``."""
     g, l = float(gamma), float(lam)
@@ -155,7 +168,7 @@ def jacobian_norms(gamma: float | Decimal, lam: float | Decimal, horizon: int = 
         raise ValueError(f"γ must be in (0, 1], got {gamma!r}")
     if horizon < 1:
         raise ValueError(f"horizon must be ≥ 1, got {horizon!r}")
-    w_hh, w_xh = random_network(l, hidden, seed)
+    w_hh, w_xh = random_network(l, hidden, seed, ensemble)
     inputs = np.random.default_rng(seed + 1).standard_normal((horizon, 1))
     _, phi_prime = scaled_tanh(g)
     h = np.zeros(hidden)
@@ -169,25 +182,35 @@ def jacobian_norms(gamma: float | Decimal, lam: float | Decimal, horizon: int = 
     return JacobianRun(to_decimal(gamma), to_decimal(lam), tuple(norms))
 
 
+def first_day_factor(w2: Decimal | float, days: int) -> Decimal:
+    """w2^(days − 1): a sequence of ``days`` days has days − 1 squiggles between its first
+    copy and its last, and the first day is multiplied by w2 on each of them."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError(f"days must be a whole number ≥ 1, got {days!r}")
+    return Decimal(1) if days == 1 else power(w2, days - 1)  # one day: no squiggle (also for w2 = 0)
+
+
 def explorer_data(weights: Weights) -> dict:
     """Everything the playground page shows, as JSON-ready plain data."""
-    powers = [[display(power(w2, t)) for t in range(1, MAX_UNROLLS + 1)] for w2 in W2_GRID]
+    powers = [[display(first_day_factor(w2, t)) for t in range(1, MAX_UNROLLS + 1)] for w2 in W2_GRID]
     preds = {
         key: [[display(p) for p in predictions(Weights(**{**weights.as_dict(), "w2": float(w2)}), key)]
               for w2 in W2_GRID]
         for key in PATTERNS
     }
-    runs = []
-    for gamma in GAMMA_GRID:
-        row = []
-        for lam in LAMBDA_GRID:
-            run = jacobian_norms(gamma, lam)
-            row.append({
-                "rate": display(run.rate),
-                "bound": display(run.bound(HORIZON)),
-                "measured": [display(value) for value in run.measured],
-            })
-        runs.append(row)
+    runs = {}
+    for kind in KINDS:
+        runs[kind] = []
+        for gamma in GAMMA_GRID:
+            row = []
+            for lam in LAMBDA_GRID:
+                run = jacobian_norms(gamma, lam, ensemble=kind)
+                row.append({
+                    "rate": display(run.rate),
+                    "bound": display(run.bound(HORIZON)),
+                    "measured": [display(value) for value in run.measured],
+                })
+            runs[kind].append(row)
     return {
         "digits": DIGITS,
         "weights": {name: str(to_decimal(value)) for name, value in weights.as_dict().items()},
@@ -201,6 +224,7 @@ def explorer_data(weights: Weights) -> dict:
         "horizon": HORIZON,
         "hidden": HIDDEN,
         "seed": SEED,
+        "ensembles": {kind: ENSEMBLE_LABELS[kind] for kind in KINDS},
         "jacobians": runs,
     }
 

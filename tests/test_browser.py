@@ -418,12 +418,12 @@ def test_playground_matches_rnncore(context, origin):
         page = visit.page
         page.wait_for_selector("#unroll-power[data-value]")
         for w2 in ("2", "0.5", "-0.5", "1.1", "0"):
-            for unrolls in (1, 4, 50):
+            for unrolls in (1, 4, 51):
                 for pattern in pg.PATTERNS:
                     _set(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, w2))
                     _set(page, "#unroll-t", unrolls)
                     page.select_option("#unroll-pattern", pattern)
-                    expected_power = pg.display(pg.power(Decimal(w2), unrolls))
+                    expected_power = pg.display(pg.first_day_factor(Decimal(w2), unrolls))
                     trace = pg.predictions(Weights(**{**network.as_dict(), "w2": float(w2)}), pattern)
                     expected_prediction = pg.display(trace[unrolls - 1])
                     assert _shown(page, "#unroll-w2-value") == str(Decimal(w2))
@@ -434,20 +434,23 @@ def test_playground_matches_rnncore(context, origin):
                     assert page.locator("#unroll-chart circle.series-b-dot:not(.legend)").count() == positive
         # 2^50 is shown the way a reader writes it
         _set(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, "2"))
-        _set(page, "#unroll-t", 50)
+        _set(page, "#unroll-t", 51)
         assert page.locator("#unroll-power").inner_text() == "1.126 × 10¹⁵"
 
-        for gamma, lam in (("0.25", "2"), ("1", "2"), ("0.5", "0.5"), ("1", "4"), ("0.1", "3.5")):
+        for ensemble, gamma, lam in (("gaussian", "0.25", "2"), ("gaussian", "1", "2"), ("symmetric", "0.5", "0.5"),
+                                     ("orthogonal", "1", "3"), ("gaussian", "1", "3"), ("orthogonal", "0.1", "3.5"),
+                                     ("symmetric", "1", "4")):
+            page.select_option("#bound-ensemble", ensemble)
             _set(page, "#bound-gamma", pg.grid_index(pg.GAMMA_GRID, gamma))
             _set(page, "#bound-lambda", pg.grid_index(pg.LAMBDA_GRID, lam))
-            run = pg.jacobian_norms(Decimal(gamma), Decimal(lam))
+            run = pg.jacobian_norms(Decimal(gamma), Decimal(lam), ensemble=ensemble)
             assert _shown(page, "#bound-gamma-value") == gamma and _shown(page, "#bound-lambda-value") == lam
             assert _shown(page, "#bound-rate") == pg.display(run.rate)
             assert _shown(page, "#bound-last") == pg.display(run.bound(pg.HORIZON))
             assert _shown(page, "#bound-measured") == pg.display(run.measured[-1])
             assert page.locator("#bound-chart circle.series-a-dot:not(.legend)").count() == pg.HORIZON
             assert page.locator("#bound-chart line.series-b:not(.legend)").count() == 1
-        for selector in ("#unroll-w2", "#unroll-t", "#unroll-pattern", "#bound-gamma", "#bound-lambda"):
+        for selector in ("#unroll-w2", "#unroll-t", "#unroll-pattern", "#bound-ensemble", "#bound-gamma", "#bound-lambda"):
             label = page.locator(f"label[for='{selector[1:]}']")
             assert label.count() == 1 and label.inner_text().strip(), f"{selector} has a label"
         assert not visit.errors and not visit.outside() and not visit.failed

@@ -9,6 +9,12 @@ import pytest
 from conftest import ROOT
 from rnncore import STATQUEST, Weights, cnn, memory, parameters, unroll
 from rnncore import examples
+from rnncore.exact import show
+
+
+def load_params():
+    from figures.params import load
+    return load()
 
 # Typed from WORKED_EXAMPLES.md (seed 000) on purpose: the independent record.
 FEATURE_MAP = [[1, -1, -2, -1], [-1, -2, -1, -2], [-2, -1, -2, -1], [-1, -2, -1, 1]]
@@ -143,6 +149,17 @@ def test_bad_sizes_raise(bad):
         parameters.unrolled_count(1, 1, 1, bad)
 
 
+def test_a_point_every_tenth_from_0_to_1_is_eleven_points():
+    assert parameters.points_along_unit_interval("0.1") == 11
+    assert parameters.points_along_unit_interval("0.5") == 3
+    values = generated_values()
+    assert values["architectures.curse_points"] == "11"
+    table = (ROOT / "docs/snippets/curse-of-dimensionality.md").read_text(encoding="utf-8")
+    assert "| 3 | a point in space | 1,331 |" in table
+    with pytest.raises(ValueError):
+        parameters.points_along_unit_interval("0.3")
+
+
 def test_grid_points():
     assert parameters.grid_points(10, 3) == 1000
     assert parameters.grid_points(10, 36) == 10 ** 36
@@ -221,7 +238,8 @@ def test_company_predictions_equal_unroll_on_the_same_data():
     for name, prices in (("blue", blue), ("red", red)):
         trace = unroll(prices, network)
         assert len(trace.steps) == len(prices)
-        assert Decimal(values[f"sequences.{name}.prediction"]) == trace.prediction
+        # shown to two decimals (invented prices need no more), rounded from the exact value
+        assert Decimal(values[f"sequences.{name}.prediction"]) == trace.prediction.quantize(Decimal("0.01"))
         assert values[f"sequences.{name}.days"] == str(len(prices))
     # The committed illustrative prices, checked by hand: the red company's last step is
     # x5 = 0.4 × 1.8 + (0.3375 × −0.5) = 0.55125, prediction 0.55125 × 1.1 = 0.606375.
@@ -232,10 +250,36 @@ def test_cited_counts_and_memory_values():
     values = generated_values()
     assert values["architectures.rnn_count"] == "337"
     assert values["architectures.conv.local"] == "144"
-    assert values["memory.0_9.half"] == "7"
-    assert values["memory.0_5.percent"] == "7"
     assert values["memory.one.share10"] == "10%"
-    assert values["memory.0_5.share10"] == "0.1%"  # 1/1023 ≈ 0.098%
+    params = load_params()
+    fading = [w2 for w2 in params["memory.w2_values"] if abs(w2) < 1]
+    assert values["memory.fastest.w2"] == show(min(fading, key=abs))
+    assert values["memory.slowest.w2"] == show(max(fading, key=abs))
+    assert values["memory.fastest.half"] == str(memory.steps_until(min(fading, key=abs), 0.5))
+
+
+def test_memory_table_and_figure_use_the_same_weights_from_params():
+    """The table, the figure and the prose all take w2 from params.toml (memory.w2_values)."""
+    params = load_params()
+    table = (ROOT / "docs/snippets/memory-fading-table.md").read_text(encoding="utf-8")
+    rows = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+    assert rows == [show(w2) for w2 in params["memory.w2_values"]]
+    alt = (ROOT / "docs/snippets/figures/memory-fading.md").read_text(encoding="utf-8")
+    for w2 in params["memory.w2_values"]:
+        assert f"w2 = {show(w2)}:" in alt
+
+
+def test_small_percentages_keep_two_significant_digits():
+    from fractions import Fraction
+
+    from figures.outputs.foundations import percent
+    assert percent(Fraction(31, 100000)) == "0.031%"
+    assert percent(Fraction(1, 1023)) == "0.098%"
+    assert percent(Fraction(1, 10)) == "10%"
+    assert percent(Fraction(93, 10 ** 11)) == "9.3 × 10⁻⁸%"
+    # the memory figure's alt text no longer says 0% for a share that is not 0
+    alt = (ROOT / "docs/snippets/figures/memory-fading.md").read_text(encoding="utf-8")
+    assert " 0% " not in alt and " 0.0% " not in alt
 
 
 # --- against the engine's vector RNN (rnncore.rnn), built independently ------------
@@ -261,3 +305,33 @@ def test_statquest_network_is_the_vector_rnn_with_sizes_one():
     for inputs in ([0.0, 0.5], [1.0, 0.5, 0.5], [0.2, 0.3, 0.35, 0.5, 0.45, 0.6, 0.7, 0.65, 0.8]):
         run = rnn.forward(model, np.array(inputs).reshape(-1, 1))
         assert run.y[0, -1, 0] == pytest.approx(float(unroll(inputs).prediction), abs=1e-12)
+
+
+def test_feedback_loop_line_runs_behind_the_loop_box():
+    """The loop's line crosses the '× w2' box; it must be drawn behind the box, not over its text."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyBboxPatch
+
+    import figures.outputs  # noqa: F401  (registers the outputs)
+    from figures.params import load
+    from figures.registry import OUTPUTS, Params
+    from figures.style import THEMES
+
+    output = OUTPUTS["feedback-loop"]
+    theme = THEMES["light"]
+    fig = Figure(figsize=output.size)
+    output.function(fig, Params(load(), output.reads, output.name), theme)
+    ax = fig.axes[0]
+    loop_lines = [line for line in ax.lines if line.get_color() == theme.warm]
+    boxes = [patch for patch in ax.patches if isinstance(patch, FancyBboxPatch)
+             and patch.get_edgecolor()[:3] == matplotlib.colors.to_rgb(theme.warm)]
+    assert loop_lines and len(boxes) == 1
+    box = boxes[0]
+    x0, y0, w, h = box.get_x(), box.get_y(), box.get_width(), box.get_height()
+    crossing = [line for line in loop_lines
+                if min(line.get_xdata()) <= x0 + w and max(line.get_xdata()) >= x0
+                and all(y0 <= y <= y0 + h for y in line.get_ydata())]
+    assert crossing, "the loop line no longer passes through the box: update this test"
+    assert all(line.get_zorder() < box.get_zorder() for line in loop_lines)

@@ -44,10 +44,11 @@ def test_w2_two_explodes_like_two_to_the_t():
     assert predictions[49] == Decimal("1.1") * Decimal("1.8") * (Decimal(2) ** 50 - 1)
 
 
-def test_measured_jacobians_never_exceed_the_bound():
+@pytest.mark.parametrize("ensemble", ["gaussian", "orthogonal", "symmetric"])
+def test_measured_jacobians_never_exceed_the_bound(ensemble):
     for gamma in pg.GAMMA_GRID:
         for lam in pg.LAMBDA_GRID:
-            run = pg.jacobian_norms(gamma, lam)
+            run = pg.jacobian_norms(gamma, lam, ensemble=ensemble)
             assert len(run.measured) == pg.HORIZON
             for n, measured in enumerate(run.measured, start=1):
                 assert 0 < measured <= float(run.bound(n)) * (1 + 1e-12), (gamma, lam, n)
@@ -85,5 +86,30 @@ def test_explorer_data_is_the_grid():
     data = pg.explorer_data(STATQUEST)
     assert len(data["powers"]) == len(pg.W2_GRID) and len(data["powers"][0]) == pg.MAX_UNROLLS
     two = pg.grid_index(pg.W2_GRID, "2")
-    assert data["powers"][two][49] == "1.126e15"
-    assert len(data["jacobians"]) == len(pg.GAMMA_GRID) and len(data["jacobians"][0]) == len(pg.LAMBDA_GRID)
+    # T days have T − 1 squiggles: day 51 shows 2⁵⁰, day 50 shows 2⁴⁹, day 1 shows 2⁰ = 1
+    assert data["powers"][two][50] == "1.126e15"
+    assert data["powers"][two][49] == pg.display(2 ** 49) == "5.629e14"
+    assert data["powers"][two][0] == "1"
+    assert set(data["jacobians"]) == set(data["ensembles"]) == {"gaussian", "orthogonal", "symmetric"}
+    for rows in data["jacobians"].values():
+        assert len(rows) == len(pg.GAMMA_GRID) and len(rows[0]) == len(pg.LAMBDA_GRID)
+
+
+def test_explorer_ensembles_have_the_chosen_lambda_and_their_own_rho():
+    """Every ensemble is scaled to λ; orthogonal and symmetric matrices have ρ = λ, the
+    Gaussian one a ρ well below λ, and only in the explorer's orthogonal networks does
+    tanh (γ = 1) at λ = 3 make the gradient grow over the horizon."""
+    from rnncore.rnn import spectral_norm, spectral_radius
+    for kind in ("gaussian", "orthogonal", "symmetric"):
+        w_hh, _ = pg.random_network(3.0, ensemble=kind)
+        assert spectral_norm(w_hh) == pytest.approx(3.0)
+        if kind == "gaussian":   # the page's label: "ρ about half of λ"
+            assert 0.35 * 3.0 < spectral_radius(w_hh) < 0.65 * 3.0
+        else:
+            assert spectral_radius(w_hh) == pytest.approx(3.0)
+    assert pg.jacobian_norms(1, 3, ensemble="orthogonal").measured[-1] > 1
+    assert pg.jacobian_norms(1, 3, ensemble="gaussian").measured[-1] < 1
+    # the Gaussian network is the one the explorer always had (the same draw)
+    rng = np.random.default_rng(pg.SEED)
+    g = rng.standard_normal((pg.HIDDEN, pg.HIDDEN))
+    assert np.allclose(pg.random_network(2.0)[0], g * 2.0 / np.linalg.norm(g, 2))

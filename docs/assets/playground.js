@@ -134,7 +134,7 @@
 
       var logs = powers.map(log10).concat(predictions.filter(function (p) { return Number(p) > 0; }).map(log10));
       var r = range(logs);
-      var f = frame(svg, T, r[0], r[1], "t, the number of unrolls (days)");
+      var f = frame(svg, T, r[0], r[1], "t, the number of days");
       var line = powers.map(function (p, k) { return isFinite(log10(p)) ? f.x(k + 1) + "," + f.y(log10(p)) : null; })
         .filter(Boolean);
       if (line.length) el("polyline", { "class": "series-a", points: line.join(" ") }, svg);
@@ -142,7 +142,7 @@
         if (Number(p) > 0) el("circle", { "class": "series-b-dot", cx: f.x(k + 1), cy: f.y(log10(p)), r: 3.5 }, svg);
       });
       legend(svg, [
-        { cls: "series-a", label: "|w2|^t" },
+        { cls: "series-a", label: "|w2|^(t\u22121)" },
         { cls: "series-b-dot", dot: true, label: "prediction after t days (" + data.patterns[select.value] + ")" },
       ]);
     }
@@ -156,13 +156,21 @@
     var svg = root.querySelector("#bound-chart");
     var readGamma = slider(gInput, data.gamma, "0.25", function (v) { return "gamma = " + pretty(v); });
     var readLambda = slider(lInput, data.lambda, "2", function (v) { return "lambda = " + pretty(v); });
+    var ensemble = root.querySelector("#bound-ensemble");
+    Object.keys(data.ensembles).forEach(function (key) {
+      var option = document.createElement("option");
+      option.value = key;
+      option.textContent = data.ensembles[key];
+      ensemble.appendChild(option);
+    });
+    ensemble.value = "gaussian";
 
     function update() {
       var gamma = readGamma();
       var lambda = readLambda();
       show(root.querySelector("#bound-gamma-value"), gamma);
       show(root.querySelector("#bound-lambda-value"), lambda);
-      var run = data.jacobians[Number(gInput.value)][Number(lInput.value)];
+      var run = data.jacobians[ensemble.value][Number(gInput.value)][Number(lInput.value)];
       var n = data.horizon;
       show(root.querySelector("#bound-rate"), run.rate, Number(run.rate) < 1 ? " (below 1: the gradient must vanish)" : Number(run.rate) > 1 ? " (above 1: explosion is possible, not certain)" : " (exactly 1)");
       show(root.querySelector("#bound-last"), run.bound, " at t \u2212 k = " + n);
@@ -180,7 +188,7 @@
         { cls: "series-a-dot", dot: true, label: "measured \u2016\u2202h_t/\u2202h_k\u2016\u2082" },
       ]);
     }
-    [gInput, lInput].forEach(function (input) { input.addEventListener("input", update); });
+    [gInput, lInput, ensemble].forEach(function (input) { input.addEventListener("input", update); });
     update();
   }
 

@@ -369,3 +369,33 @@ def bptt_graph(fig, params, theme) -> Text:
              "three factors. The loss ℓ3 is computed from h3."),
         caption=("Backpropagation through time walks the dashed arrows from right to left. Reaching h₀ from the "
                  "loss multiplies three step Jacobians; over 50 steps it multiplies 50 of them."))
+
+
+# --- the wild bouncing run is chaotic: its outcomes over shifted starts ---------------
+
+SPREAD_READS = READS
+
+
+def bounce_spread(params):
+    """The wild run repeated from w2 = bounce_w2 + j × 10⁻¹⁵: crossings, rises, last loss."""
+    from rnncore import spread
+
+    firsts, days, w2, _, wild, steps = _bounce_setup(params)
+
+    def run(delta):
+        b = bounce_summary(descent.bounce_run(firsts, days, w2 + delta, wild, max_steps=steps))
+        return {"crossings": b["crossings"], "rises": b["rises"], "last_loss": b["last_loss"]}
+
+    return spread.spread_over_starts(run, int(params["descent.spread_starts"]))
+
+
+@values("descent-spread", reads=SPREAD_READS)
+def bounce_spread_values(params) -> dict[str, str]:
+    result = {"descent.spread.starts": str(int(params["descent.spread_starts"]))}
+    for name, s in bounce_spread(params).items():
+        # an odd number of starts: the median is one of the runs' values
+        text = sci if name == "last_loss" else (lambda v: str(int(v)))
+        result[f"descent.spread.{name}.median"] = text(s.median)
+        result[f"descent.spread.{name}.low"] = text(s.low)
+        result[f"descent.spread.{name}.high"] = text(s.high)
+    return result

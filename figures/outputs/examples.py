@@ -12,13 +12,20 @@ from rnncore import examples
 from ..registry import snippet
 
 
+#: Examples whose derivation the page typesets right above the card: the card shows the
+#: result only, so the derivation is not repeated as a dense line of plain text.
+TYPESET_ON_PAGE = frozenset({"sigmoid-derivative", "jacobian-bound", "bound-conditions"})
+
+
 def card(example: examples.Example) -> str:
-    return (
-        f'!!! example "Worked example: {example.title}"\n\n'
-        f'    <p class="worked-expression">{html.escape(example.expression, quote=False)}</p>\n\n'
-        f"    Value: **{html.escape(example.shown, quote=False)}**"
-        f' <span class="worked-id">`{example.id}`</span>\n'
-    )
+    """The box a chapter shows. The example's id is for machines: it is the box's anchor
+    (``#example-ID``) and appears in the reference table, not in the reader's text."""
+    lines = [f'!!! example "Worked example: {example.title}"', ""]
+    if example.id not in TYPESET_ON_PAGE:
+        lines += [f'    <p class="worked-expression">{html.escape(example.expression, quote=False)}</p>', ""]
+    lines.append(f'    <p class="worked-value" id="example-{example.id}">Value: '
+                 f"<strong>{html.escape(example.shown, quote=False)}</strong></p>")
+    return "\n".join(lines) + "\n"
 
 
 def _register_card(example_id: str) -> None:

@@ -22,6 +22,14 @@ COMPANY = {
 BLUE_DAYS, RED_DAYS, TARGET_DAY = 9, 5, 10
 
 
+def price(value) -> str:
+    """An invented price to two decimals: the exact prediction has nine or ten digits,
+    more than an illustration needs."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    return show(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+
+
 def companies(params):
     """Each company's first day, prices and trace through the same five parameters."""
     network = weights(params)
@@ -52,7 +60,7 @@ def sequences_companies(fig, params, theme) -> Text:
         ax.plot([days[-1], TARGET_DAY], [prices[-1], prediction], color=colour, lw=1.5, ls=(0, (3, 3)))
         ax.plot([TARGET_DAY], [prediction], marker="*", markersize=15, color=colour,
                 markeredgecolor=theme.ink, markeredgewidth=0.6, linestyle="none")
-        ax.annotate(f"day 10:\n{show(trace.prediction)}", (TARGET_DAY, prediction), xytext=(12, 0),
+        ax.annotate(f"day 10:\n{price(trace.prediction)}", (TARGET_DAY, prediction), xytext=(12, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=12, color=colour,
                     fontweight="bold")
     ax.axvspan(TARGET_DAY - 0.4, TARGET_DAY + 0.4, color=theme.grid, alpha=0.45, lw=0)
@@ -72,13 +80,13 @@ def sequences_companies(fig, params, theme) -> Text:
         f"Line chart of invented, illustrative prices. The blue company has prices for days "
         f"{data['blue'][0]} to 9 ({', '.join(show(p) for p in data['blue'][1])}); the red company for days "
         f"{data['red'][0]} to 9 ({', '.join(show(p) for p in data['red'][1])}). Run through the same "
-        f"StatQuest network, the blue sequence predicts {show(blue.prediction)} and the red one "
-        f"{show(red.prediction)} for day 10, drawn as stars."
+        f"StatQuest network, the blue sequence predicts {price(blue.prediction)} and the red one "
+        f"{price(red.prediction)} for day 10, drawn as stars."
     )
     caption = (
         f"Invented prices for illustration (the sources give none). The same network, with the same "
         f"five parameters, reads 9 values for the blue company and 5 for the red one and predicts day 10 "
-        f"for both: {show(blue.prediction)} and {show(red.prediction)}. A network with a fixed number of "
+        f"for both: {price(blue.prediction)} and {price(red.prediction)}. A network with a fixed number of "
         f"inputs could not take both."
     )
     return Text(alt=alt, caption=caption)
@@ -256,16 +264,20 @@ def parameter_count(fig, params, theme) -> Text:
     return Text(alt=alt, caption=caption)
 
 
+CURSE_SPACING = "0.1"
+
+
 @snippet("curse-of-dimensionality")
 def curse_of_dimensionality(params) -> str:
-    per_axis = 10
+    per_axis = parameters.points_along_unit_interval(CURSE_SPACING)
     cases = ((1, "a single number"), (2, "a point in the plane"), (3, "a point in space"),
              (36, "a 6×6 image"), (784, "a 28×28 image"))
-    lines = [f"| Input dimensions \\(d\\) | Example | Grid points with {per_axis} per axis |", "|--:|:--|--:|"]
+    lines = [f"| Input dimensions \\(d\\) | Example | Grid points, {CURSE_SPACING} apart ({per_axis} per axis) |",
+             "|--:|:--|--:|"]
     for d, example in cases:
         count = parameters.grid_points(per_axis, d)
         digits = len(str(count))
-        shown = grouped(count) if digits <= 16 else f"10{superscript(d)} ({digits} digits)"
+        shown = grouped(count) if digits <= 16 else f"{per_axis}{superscript(d)} ({digits} digits)"
         lines.append(f"| {d} | {example} | {shown} |")
     return "\n".join(lines) + "\n"
 
@@ -308,9 +320,11 @@ def feedback_loop(fig, params, theme) -> Text:
     bottom = 0.1
     loop_x = (xs["relu"] + xs["w3"]) / 2
     entry_x = xs["sum"] + 0.2
-    ax.plot([loop_x, loop_x], [y, bottom], color=theme.warm, lw=2)
-    ax.plot([loop_x, entry_x], [bottom, bottom], color=theme.warm, lw=2)
-    ax.plot([entry_x, entry_x], [bottom, y - 0.9], color=theme.warm, lw=2)
+    # The loop's line runs behind the "× w2" box (zorder below the box's 1), so it enters
+    # the box on one side and leaves it on the other instead of striking through its text.
+    ax.plot([loop_x, loop_x], [y, bottom], color=theme.warm, lw=2, zorder=0.5)
+    ax.plot([loop_x, entry_x], [bottom, bottom], color=theme.warm, lw=2, zorder=0.5)
+    ax.plot([entry_x, entry_x], [bottom, y - 0.9], color=theme.warm, lw=2, zorder=0.5)
     _link(ax, (entry_x, y - 0.9), (entry_x, y - 0.43), theme.warm)
     _stage(ax, (loop_x + entry_x) / 2 + 0.15, bottom, "× w2, loop", show(w.w2, keep=True), theme,
            colour=theme.warm, width=1.6)
@@ -437,12 +451,16 @@ def _percent_formatter():
 
 
 def percent(value) -> str:
-    """A share as a percentage with up to one decimal (for alt text and prose)."""
+    """A share as a percentage: one decimal from 1% up, two significant digits below
+    (so 0.031% is not rounded to 0%)."""
     from decimal import ROUND_HALF_EVEN, Decimal
 
-    number = (Decimal(value.numerator) / Decimal(value.denominator) * 100).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_EVEN)
-    return f"{show(number)}%"
+    number = Decimal(value.numerator) / Decimal(value.denominator) * 100
+    if 0 < number < Decimal("0.001"):
+        mantissa = number.scaleb(-number.adjusted()).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+        return f"{show(mantissa)} × 10{superscript(number.adjusted())}%"
+    places = Decimal("0.1") if number >= 1 else Decimal(10) ** (number.adjusted() - 1)
+    return f"{show(number.quantize(places, rounding=ROUND_HALF_EVEN))}%"
 
 
 def short(value) -> str:
@@ -456,27 +474,31 @@ def short(value) -> str:
     return f"{show(mantissa)} × 10{superscript(number.adjusted())}"
 
 
-#: Recurrent weights whose memory the prose describes (independent of the figure's list).
-MEMORY_PROSE_W2 = (0.5, 0.9, 0.99)
+def fading_weights(params) -> list[float]:
+    """The figure's recurrent weights that fade (|w2| < 1): the table and the prose use these."""
+    return [w2 for w2 in params["memory.w2_values"] if abs(w2) < 1]
 
 
-@snippet("memory-fading-table")
+@snippet("memory-fading-table", reads=("memory.w2_values",))
 def memory_fading_table(params) -> str:
     lines = ["| \\(w_2\\) | steps until at most half is left | steps until at most 1% is left |",
              "|--:|--:|--:|"]
-    for w2 in MEMORY_PROSE_W2:
-        lines.append(f"| {show(w2)} | {memory.steps_until(w2, 0.5)} | {memory.steps_until(w2, 0.01)} |")
+    for w2 in params["memory.w2_values"]:
+        if abs(w2) < 1:
+            lines.append(f"| {show(w2)} | {memory.steps_until(w2, 0.5)} | {memory.steps_until(w2, 0.01)} |")
+        else:
+            lines.append(f"| {show(w2)} | never | never |")
     return "\n".join(lines) + "\n"
 
 
 # --- Values the prose cites ---------------------------------------------------------
 
 @values("foundations", reads=("network.*", "sequences.*", "architectures.*", "statland.three_days",
-                             "memory.steps"))
+                             "memory.steps", "memory.w2_values"))
 def foundation_values(params) -> dict[str, str]:
     result: dict[str, str] = {}
     for name, (first_day, prices, trace) in companies(params).items():
-        result[f"sequences.{name}.prediction"] = show(trace.prediction)
+        result[f"sequences.{name}.prediction"] = price(trace.prediction)
         result[f"sequences.{name}.first_day"] = str(first_day)
         result[f"sequences.{name}.days"] = str(len(prices))
     # Order matters: the three-day sequence, and the same prices newest first.
@@ -496,11 +518,14 @@ def foundation_values(params) -> dict[str, str]:
         "architectures.max_length": str(longest),
         "architectures.all_at_once_max": grouped(parameters.all_at_once_count(D, H, O, longest)),
         "architectures.crossover": str(parameters.first_length_where_all_at_once_is_larger(D, H, O)),
+        "architectures.curse_spacing": CURSE_SPACING,
+        "architectures.curse_points": str(parameters.points_along_unit_interval(CURSE_SPACING)),
     })
     layer = cnn.layer_weights(6, 4)
     result.update({f"architectures.conv.{k}": grouped(v) for k, v in layer.items()})
-    for w2 in MEMORY_PROSE_W2:
-        key = show(w2).replace(".", "_")
+    fading = fading_weights(params)
+    for key, w2 in (("fastest", min(fading, key=abs)), ("slowest", max(fading, key=abs))):
+        result[f"memory.{key}.w2"] = show(w2)
         result[f"memory.{key}.half"] = str(memory.steps_until(w2, 0.5))
         result[f"memory.{key}.percent"] = str(memory.steps_until(w2, 0.01))
         result[f"memory.{key}.share10"] = percent(memory.first_input_share(w2, 10)[-1])

@@ -135,8 +135,9 @@ def jacobian_norms(fig, params, theme) -> Text:
              f"networks of {params['gradients.hidden']} units; dashed lines: the bound (γλ)^(T−k). At T − k = {T}: "
              + "; ".join(pieces) + f". No measured norm exceeds its bound (largest ratio {show(round(worst, 4))})."),
         caption=("Measured Jacobian norms (solid: median, band: 10–90 % of the networks) never rise above the "
-                 "bound (γλ)^(T−k) (dashed, same colour). Below γλ = 1 the bound forces vanishing; above it the "
-                 "bound grows, yet these networks still vanish: γλ > 1 allows explosion, it does not cause it."),
+                 "bound (γλ)^(T−k) (dashed, same colour). The recurrent matrices are Gaussian, rescaled to λ. "
+                 "Below γλ = 1 the bound forces vanishing; above it the bound grows, yet these networks still "
+                 "vanish: their spectral radius ρ is well below λ. γλ > 1 allows explosion, it does not cause it."),
     )
 
 
@@ -173,7 +174,10 @@ def jacobian_heatmap(fig, params, theme) -> Text:
              f"{show(round(float(low), 1))} for λ = {show(lam[0])} and {show(round(float(high), 1))} for "
              f"λ = {show(lam[-1])}; a dashed line marks λ = 1."),
         caption=("Dark means the gradient has vanished. Below the dashed line (λ < 1/γ) it must vanish, and fast; "
-                 "above it the decay slows, but in these random networks it still decays."),
+                 "above it the decay slows, but in these Gaussian random networks, whose spectral radius ρ is "
+                 f"well below λ, the median still ends below 1 after {T} steps "
+                 f"{'at every λ shown' if np.all(grid[:, -1] < 0) else 'for most λ'}. Orthogonal matrices of "
+                 "the same λ behave differently (see the ensembles below)."),
     )
 
 
@@ -427,3 +431,67 @@ def gradient_values(params) -> dict[str, str]:
     result["gradients.jacobian.networks"] = str(int(params["gradients.networks"]))
     result["gradients.jacobian.hidden"] = str(int(params["gradients.hidden"]))
     return result
+
+
+@values("bistable")
+def bistable_values(params) -> dict[str, str]:
+    """Where the Pascanu wall begins: w σ′(0.5) = 1."""
+    from rnncore import bistable
+
+    return {
+        "bistable.wall_onset": show(round(bistable.wall_onset(pascanu.X0), 2)),
+        "bistable.wall_x0": show(pascanu.X0),
+        "bistable.sigmoid_slope_x0": show(round(bistable.sigmoid_slope(pascanu.X0), 4)),
+    }
+
+
+PASCANU_SPREAD_READS = (*PASCANU_READS, "gradients.pascanu.spread_starts", "gradients.pascanu.neighbourhood")
+#: A plain path counts as thrown when it ends on a plateau: a final loss above this
+#: (the plateaus beside the wall sit near 0.09; paths that descend end far below 0.01).
+THROWN_LOSS = 0.01
+NEIGHBOUR_GRID = 5
+
+
+def pascanu_spread(params):
+    """Both cliff paths from starts shifted by j × 10⁻¹⁵ in w and b, and the plain path from
+    a 5 × 5 grid of starts within ± neighbourhood of the figure's start."""
+    from rnncore import spread
+
+    p = lambda key: float(params[f"gradients.pascanu.{key}"])  # noqa: E731
+    common = dict(learning_rate=p("learning_rate"), iterations=int(params["gradients.pascanu.iterations"]))
+
+    def run(delta):
+        plain = pascanu.descend(p("start_w") + delta, p("start_b") + delta, **common)
+        clipped = pascanu.descend(p("start_w") + delta, p("start_b") + delta, threshold=p("clip_threshold"), **common)
+        return {"plain": float(plain.loss[-1]), "clipped": float(clipped.loss[-1])}
+
+    shifted = spread.spread_over_starts(run, int(params["gradients.pascanu.spread_starts"]))
+    offsets = np.linspace(-p("neighbourhood"), p("neighbourhood"), NEIGHBOUR_GRID)
+    nearby = [(float(pascanu.descend(p("start_w") + dw, p("start_b") + db, **common).loss[-1]),
+               float(pascanu.descend(p("start_w") + dw, p("start_b") + db, threshold=p("clip_threshold"),
+                                     **common).loss[-1]))
+              for dw in offsets for db in offsets]
+    return shifted, nearby
+
+
+@values("pascanu-spread", reads=PASCANU_SPREAD_READS)
+def pascanu_spread_values(params) -> dict[str, str]:
+    from rnncore.spread import count_where
+
+    shifted, nearby = pascanu_spread(params)
+    plain_nearby = [plain for plain, _ in nearby]
+    clipped_nearby = [clipped for _, clipped in nearby]
+    return {
+        "pascanu.spread.starts": str(shifted["clipped"].count),
+        "pascanu.spread.clipped.median": sci(shifted["clipped"].median, 2),
+        "pascanu.spread.clipped.low": sci(shifted["clipped"].low, 2),
+        "pascanu.spread.clipped.high": sci(shifted["clipped"].high, 2),
+        "pascanu.spread.plain_thrown": str(count_where(shifted["plain"].values, lambda v: v > THROWN_LOSS)),
+        "pascanu.spread.thrown_loss": show(THROWN_LOSS),
+        "pascanu.nearby.starts": str(len(nearby)),
+        "pascanu.nearby.grid": str(NEIGHBOUR_GRID),
+        "pascanu.nearby.half_width": show(float(params["gradients.pascanu.neighbourhood"])),
+        "pascanu.nearby.plain_thrown": str(count_where(plain_nearby, lambda v: v > THROWN_LOSS)),
+        "pascanu.nearby.clipped_thrown": str(count_where(clipped_nearby, lambda v: v > THROWN_LOSS)),
+        "pascanu.nearby.clipped_high": sci(max(clipped_nearby), 2),
+    }

@@ -35,6 +35,7 @@ def powers_values(params) -> dict[str, str]:
         "powers.overflow_two": grouped(float_overflow_exponent(2)),
         "powers.overflow_ten": grouped(float_overflow_exponent(10)),
         "powers.unrolls": str(UNROLLS),
+        "powers.days": str(UNROLLS + 1),
         "powers.share_first_two": share_text(shares[2][0]),
         "powers.share_first_one": share_text(shares[1][0]),
         "powers.share_first_half": share_text(shares[0.5][0]),

@@ -131,8 +131,8 @@ def exploding_power() -> Example:
     return exercise(
         "ex-exploding-power", page="exploding.md", type="numeric",
         title="A modest weight, twenty steps",
-        question=("w2 = 1.5 looks harmless. What is w2^T for T = 20, the factor by which the first input "
-                  "is multiplied after 20 days?"),
+        question=("w2 = 1.5 looks harmless. What is w2²⁰, the factor that carries the first input of a "
+                  "21-day sequence to the prediction (21 days, 20 squiggles)?"),
         answer=(f"{p.expression()} = (3/2)²⁰ = {fraction_grouped(p.exact)} = **{readable(p.exact, 6)}**: "
                 f"twenty unremarkable steps multiply by more than three thousand."),
         value=p.exact, display=readable(p.exact, 6), sources=("004",),
@@ -173,16 +173,16 @@ def exploding_slow_growth() -> Example:
     return exercise(
         "ex-exploding-slow-growth", page="exploding.md", type="predict",
         title="How long until a thousand?",
-        question=(f"With w2 = {show(float(GROWTH_W2))}, guess how many unrolls it takes for |w2|^T to pass "
+        question=(f"With w2 = {show(float(GROWTH_W2))}, guess how many squiggles n it takes for |w2|ⁿ to pass "
                   f"{GROWTH_LIMIT}: about 10, about 40, or more than 100? Then check in the "
-                  f"[Playground](playground.md) with w2 = {show(float(GROWTH_W2))}, moving T until the "
-                  f"curve crosses 10³."),
-        answer=(f"**T = {n}**: {before.expression()} ≈ {readable(before.exact, 4)} is still below "
+                  f"[Playground](playground.md) with w2 = {show(float(GROWTH_W2))}, moving the number of days "
+                  f"until the curve |w2|^(t−1) crosses 10³ (n squiggles is day t = n + 1)."),
+        answer=(f"**n = {n}** squiggles (day {n + 1} in the Playground): {before.expression()} ≈ {readable(before.exact, 4)} is still below "
                 f"{GROWTH_LIMIT}, {at.expression()} ≈ {readable(at.exact, 4)} is above. Each step adds the "
                 f"same amount to the logarithm, log₁₀ {show(float(GROWTH_W2))} ≈ "
                 f"{readable(at.log10 / n, 3)}, so three orders of magnitude take about 3 / "
                 f"{readable(at.log10 / n, 3)} steps. Many sequences are longer than that."),
-        value=n, display=f"T = {n}", sources=("004",),
+        value=n, display=f"n = {n}", sources=("004",),
     )
 
 
@@ -194,9 +194,10 @@ def vanishing_power() -> Example:
     return exercise(
         "ex-vanishing-power", page="vanishing.md", type="numeric",
         title="Close to one is not enough",
-        question="w2 = 0.9 is close to 1. What share of the first input's effect is left after 50 days, 0.9⁵⁰?",
+        question=("w2 = 0.9 is close to 1. What share of the first input's effect is left after 50 squiggles "
+                  "(the first day of a 51-day sequence), 0.9⁵⁰?"),
         answer=(f"{p.expression()} ≈ **{readable(p.exact, 3)}**, about one two-hundredth: even a weight "
-                f"this close to 1 wipes out a 50-day-old input's contribution to the gradient."),
+                f"this close to 1 wipes out the contribution of an input 50 steps back to the gradient."),
         value=p.exact, display=readable(p.exact, 3), sources=("004",),
     )
 
@@ -437,7 +438,7 @@ def memory_slower_fade() -> Example:
         title="A weight closer to one",
         question=(f"Now w2 = {show(SLOW_W2)}. Guess the number of steps until the factor drops to 1 %: "
                   f"about twice the {fast} steps of w2 = 0.5, or many more? Then check in the "
-                  f"[Playground](playground.md): set w2 = {show(SLOW_W2)} and find where |w2|^t crosses 10⁻²."),
+                  f"[Playground](playground.md): set w2 = {show(SLOW_W2)} and find where the curve |w2|^(t−1) crosses 10⁻²."),
         answer=(f"Many more: **{slow} steps**, over {slow // fast} times as many. The number of steps is "
                 f"log(0.01)/log(w2), and log(w2) shrinks towards 0 as w2 approaches 1, so memory gets "
                 f"longer ever faster as w2 nears 1; at w2 = 1 it never fades."),
@@ -506,9 +507,9 @@ def vanishing_negative_w2() -> Example:
     return exercise(
         "ex-vanishing-negative-w2", page="vanishing.md", type="predict",
         title="A negative weight",
-        question=("Change w2 from 0.9 to −0.9. Predict: does the first input's factor after 50 days vanish "
-                  "faster, slower or just as fast? Then check in the [Playground](playground.md): "
-                  "w2 = −0.9, T = 49 and T = 50."),
+        question=("Change w2 from 0.9 to −0.9. Predict: does the first input's factor after 50 squiggles "
+                  "vanish faster, slower or just as fast? Then check in the [Playground](playground.md): "
+                  "w2 = −0.9 with T = 50 and T = 51 days (49 and 50 squiggles)."),
         answer=(f"Just as fast. (−0.9)ⁿ has the size of 0.9ⁿ and a sign that flips at every step: "
                 f"{minus.expression()} ≈ {readable(minus.exact, 3)}, the same as {plus.expression()}, and "
                 f"{odd.expression()} ≈ {readable(odd.exact, 3)}. Only |w2| decides whether a product of "

@@ -164,8 +164,9 @@ def jacobian_bound() -> Example:
         title="The bound on a product of Jacobians",
         expression="‖∂h_t/∂h_k‖ = ‖∏_{i=k+1..t} diag(φ′(z_i)) W_hh‖ ≤ ∏ ‖diag(φ′(z_i))‖ ‖W_hh‖ ≤ (γλ)^(t−k)",
         value="(γλ)^(t−k)",
-        display=f"‖∂h_t/∂h_k‖ ≤ (γλ)^(t−k); over {grouped(check['networks'])} random networks the largest "
-                f"measured/bound ratio was {show(round(check['largest_ratio'], 3))}",
+        display=f"‖∂h_t/∂h_k‖ ≤ (γλ)^(t−k); over {grouped(check['networks'])} random networks the measured "
+                f"norm divided by the bound was at most {show(round(check['largest_ratio'], 3))}, "
+                f"below 1 as the bound demands",
         page="bound.md",
         sources=("003", "004"),
         details=check,
