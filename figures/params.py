@@ -321,12 +321,18 @@ RULES: list[Rule] = [
            30 * 60 * (45 + 2 * 3) * (8**2 + 64),
            "the gradient lab measures a Jacobian norm (an SVD of an H × H matrix) for every network, step and "
            "setting: its time grows with this product"),
-    budget(("descent.days", "descent.max_steps", "descent.bounce_steps"),
-           "days × (3 × max_steps + 2 × bounce_steps)",
-           lambda days, steps, bounce: days * (3 * steps + 2 * bounce),
-           50 * (3 * 1000 + 2 * 300),
-           "three descent runs of up to max_steps updates and two bouncing runs of up to bounce_steps, each "
-           "update a pass through days steps: their time grows with this product"),
+    budget(("descent.days", "descent.max_steps", "descent.bounce_steps", "descent.spread_starts"),
+           "days × (3 × max_steps + (2 + spread_starts) × bounce_steps)",
+           lambda days, steps, bounce, starts: days * (3 * steps + (2 + starts) * bounce),
+           50 * (3 * 1000 + (2 + 11) * 300),
+           "three descent runs of up to max_steps updates, two bouncing runs and spread_starts repeats of the wild "
+           "one of up to bounce_steps, each update a pass through days steps: their time grows with this product"),
+    budget(("gradients.pascanu.iterations", "gradients.pascanu.spread_starts"),
+           "iterations × (2 × spread_starts + 52)",
+           lambda iterations, starts: iterations * (2 * starts + 52),
+           200 * (2 * 11 + 52),
+           "the two cliff paths run from the figure's start, from spread_starts shifted starts and from 25 nearby "
+           "starts, each for iterations steps: their time grows with this product"),
 ]
 
 

@@ -83,6 +83,10 @@ CONTENT = [
      ["descent.exploding_w2 = 3", "descent.days = 200", "≤ 70", "float range"]),
     ("tiny-rate-not-tiny", table_edit("descent", "tiny_learning_rate", "0.001").replace("learning_rate = 0.01", "learning_rate = 0.0001"),
      ["descent.tiny_learning_rate = 0.001", "descent.learning_rate = 0.0001"]),
+    ("costly-spread", table_edit("descent", "spread_starts", "101").replace("bounce_steps = 300", "bounce_steps = 5000"),
+     ["descent.spread_starts = 101", "descent.bounce_steps = 5000", "10× the default"]),
+    ("costly-cliff-spread", table_edit("gradients.pascanu", "spread_starts", "101").replace("iterations = 200", "iterations = 5000"),
+     ["gradients.pascanu.iterations = 5000", "gradients.pascanu.spread_starts = 101", "10× the default"]),
     ("costly-gradient-lab", table_edit("gradients", "networks", "500").replace("steps = 60 ", "steps = 200 ", 1)
      .replace("hidden = 8 ", "hidden = 64 ", 1),
      ["gradients.networks = 500", "gradients.hidden = 64", "10× the default", "× the default"]),
