@@ -19,6 +19,11 @@ Files are written atomically (temporary file outside docs/, then a rename) and
 only when their bytes change, so a build killed at any moment leaves old or new
 files, never half-written ones, and the next build repairs what is stale.
 A build with nothing to do never imports matplotlib.
+
+One build runs at a time: the lock is a POSIX record lock, which the kernel
+releases when the build's process ends however it ends, and which the render
+workers do not inherit; the workers die with the build (a parent-death signal).
+A build that has to wait says for which process.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ import fcntl
 import hashlib
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -53,7 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from figures.params import PARAMS_FILE, SPEC, ParamError, load  # noqa: E402
+from figures.params import PARAMS_FILE, RULES, SPEC, ParamError, load  # noqa: E402
 
 FINGERPRINTS = ROOT / "figures" / "fingerprints.json"
 SCRATCH = ROOT / ".cache" / "figures"
@@ -62,6 +68,10 @@ ALWAYS = ("figures/registry.py", "figures/render.py")  # how every output become
 FIGURE_CODE = ("figures/style.py",)  # the shared look of every figure
 LIBRARIES = {"figure": ("numpy", "matplotlib"), "snippet": ("numpy",)}
 SLOW = "FIGURES_TEST_SLOW"  # test only: seconds to pause inside every file write
+
+
+class WriteError(Exception):
+    """A file the build could not write; ``str()`` is the one line to print."""
 
 
 def sha256(data: bytes) -> str:
@@ -126,15 +136,16 @@ def code_closure(path: Path, cache: dict[Path, set[Path]], exclude: frozenset[Pa
 
 
 def _code_hash(path: Path) -> str:
-    """A module's hash; for params.py without the SPEC table, which outputs see through
-    the keys they read (so adding a parameter rebuilds only what reads it)."""
+    """A module's hash; for params.py without the SPEC and RULES tables, which outputs
+    see through the keys they read (so adding a parameter or a rule rebuilds only what
+    reads its keys)."""
     data = path.read_bytes()
     if path == FIGURES / "params.py":
         tree = ast.parse(data)
         tree.body = [
             node for node in tree.body
             if not (isinstance(node, (ast.Assign, ast.AnnAssign))
-                    and any(isinstance(t, ast.Name) and t.id == "SPEC"
+                    and any(isinstance(t, ast.Name) and t.id in ("SPEC", "RULES")
                             for t in (node.targets if isinstance(node, ast.Assign) else [node.target])))
         ]
         data = ast.dump(tree).encode()
@@ -174,6 +185,7 @@ class Inputs:
             "name": output.name,
             "kind": output.kind,
             "params": {key: [values[key], repr(SPEC[key])] for key in output.reads},
+            "rules": [repr(rule) for rule in RULES if set(rule.keys) & set(output.reads)],
             "code": {str(path.relative_to(ROOT)): self._hash(path) for path in self.code_files(output)},
             "rnncore": self.rnncore,
             "libraries": self.libraries(output.kind),
@@ -222,7 +234,7 @@ def catalog() -> dict[str, Entry]:
                 "source": e.source.relative_to(ROOT).as_posix(), "files": list(e.paths)} for e in entries.values()]
     try:
         write_atomic(CATALOG, json.dumps({"key": key, "outputs": listing}).encode())
-    except OSError:
+    except WriteError:
         pass  # a read-only checkout: no cache, still correct
     return entries
 
@@ -255,38 +267,72 @@ def _pause() -> None:
         time.sleep(float(seconds))
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` through a temporary file and a rename; skip equal bytes.
 
     The temporary file lives outside docs/ (in .cache/figures), so a build killed at
-    any moment leaves either the old or the new bytes, never a part of them."""
+    any moment leaves either the old or the new bytes, never a part of them. A file
+    that cannot be written (a read-only docs/, a full disk) raises :class:`WriteError`
+    naming it."""
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    SCRATCH.mkdir(parents=True, exist_ok=True)
     temporary = SCRATCH / f"{path.name}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(data[: len(data) // 2])
-        _pause()  # test only: a kill here must leave the target untouched
-        handle.write(data[len(data) // 2:])
-        handle.flush()
-        os.fsync(handle.fileno())
     try:
-        os.replace(temporary, path)
-    except OSError as error:  # .cache on another file system: rename within the target's folder
-        if error.errno != errno.EXDEV:
-            raise
-        local = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        SCRATCH.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            handle.write(data[: len(data) // 2])
+            _pause()  # test only: a kill here must leave the target untouched
+            handle.write(data[len(data) // 2:])
+            handle.flush()
+            os.fsync(handle.fileno())
         try:
-            local.write_bytes(data)
-            os.replace(local, path)
-        finally:
-            local.unlink(missing_ok=True)
+            os.replace(temporary, path)
+        except OSError as error:  # .cache on another file system: rename within the target's folder
+            if error.errno != errno.EXDEV:
+                raise
+            local = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                local.write_bytes(data)
+                os.replace(local, path)
+            finally:
+                local.unlink(missing_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        failed = _shown(Path(error.filename)) if error.filename else _shown(path)
+        where = "" if failed == _shown(path) else f" (at {failed})"
+        raise WriteError(f"cannot write {_shown(path)}{where}: {reason}") from None
+    finally:
+        try:
             temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
     return True
+
+
+def check_writable(paths: list[str]) -> None:
+    """Before rendering anything: every folder the build will write into must be
+    writable (a read-only docs/ is named at once, not after minutes of rendering)."""
+    seen: set[Path] = set()
+    for relative in paths:
+        folder = (ROOT / relative).parent
+        while not folder.exists() and folder != ROOT:
+            folder = folder.parent
+        if folder in seen:
+            continue
+        seen.add(folder)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise WriteError(f"cannot write {relative}: the folder {_shown(folder)}/ is read-only")
 
 
 def clean_scratch() -> None:
@@ -371,12 +417,42 @@ def build(names: list[str], values: dict, prints: dict[str, str], recorded: dict
         else:
             _parallel(names, values, jobs, land, modules, durations, guess, kinds)
     finally:
-        write_atomic(DURATIONS, (json.dumps(durations, indent=1, sort_keys=True) + "\n").encode())
+        try:
+            write_atomic(DURATIONS, (json.dumps(durations, indent=1, sort_keys=True) + "\n").encode())
+        except WriteError:
+            pass  # only a cache of timings
     return written, failed
 
 
 def _render_group(names: list[str], values: dict) -> list[tuple[str, dict[str, bytes] | None, float, str]]:
     return [_render(name, values) for name in names]
+
+
+def _die_with(parent: int) -> None:
+    """Run in each render worker as it starts: end when the build's process ends.
+
+    A worker outliving its build (killed by SIGKILL or SIGTERM, which run no Python
+    cleanup) would render on for nothing, forever. On Linux the kernel sends the
+    worker SIGKILL when its parent dies (PR_SET_PDEATHSIG); elsewhere a thread
+    checks every half second whether the parent is still there."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):  # not Linux: watch the parent instead
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the build died before the signal was armed
+        os._exit(1)
 
 
 def _parallel(names: list[str], values: dict, jobs: int, land, modules: dict[str, str],
@@ -395,12 +471,20 @@ def _parallel(names: list[str], values: dict, jobs: int, land, modules: dict[str
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     done = 0
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with,
+                               initargs=(os.getpid(),))
+    try:
         futures = [pool.submit(_render_group, group, values) for group in ordered]
         for future in as_completed(futures):
             for result in future.result():
                 done += 1
                 land(*result, done)
+    except BaseException:  # a file that cannot be written, Ctrl-C: stop the workers now
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def forget_removed(recorded: dict, outputs: dict[str, Entry]) -> None:
@@ -408,18 +492,63 @@ def forget_removed(recorded: dict, outputs: dict[str, Entry]) -> None:
     gone = [name for name in recorded if name not in outputs]
     for name in gone:
         for path in recorded[name].get("files", {}):
-            (ROOT / path).unlink(missing_ok=True)
+            try:
+                (ROOT / path).unlink(missing_ok=True)
+            except OSError as error:
+                raise WriteError(f"cannot remove {path}: {error.strerror or error}") from None
         del recorded[name]
         _log(f"removed {name}")
     if gone:
         write_atomic(FINGERPRINTS, _dump(recorded))
 
 
+LOCK = SCRATCH / "build.lock"
+
+
+def _holder(handle) -> int | None:
+    """The PID of the process that holds the build lock: asked of the kernel where
+    ``F_GETLK`` is understood (Linux), else read from the lock file."""
+    if sys.platform.startswith("linux"):
+        import struct
+
+        request = struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, 0, 0, 0)
+        try:
+            kind, _, _, _, pid = struct.unpack("hhqqi4x", fcntl.fcntl(handle, fcntl.F_GETLK, request))
+            if kind != fcntl.F_UNLCK and pid > 0:
+                return pid
+        except OSError:
+            pass
+    try:
+        handle.seek(0)
+        return int(handle.read().strip() or 0) or None
+    except (OSError, ValueError):
+        return None
+
+
 def _lock():
-    """One build at a time (say ``mkdocs serve`` and a terminal): the second waits."""
-    SCRATCH.mkdir(parents=True, exist_ok=True)
-    handle = open(SCRATCH / "build.lock", "w")
-    fcntl.flock(handle, fcntl.LOCK_EX)
+    """One build at a time (say ``mkdocs serve`` and a terminal): the second waits, and says so.
+
+    A POSIX record lock (``lockf``), not ``flock``: it belongs to this process alone, so
+    the forked render workers do not inherit it, and the kernel releases it the moment
+    this process ends, however it ends. A waiting build therefore never waits on a
+    dead one, and the lock file a killed build leaves behind blocks nothing."""
+    try:
+        SCRATCH.mkdir(parents=True, exist_ok=True)
+        handle = open(LOCK, "a+")
+    except OSError as error:
+        raise WriteError(f"cannot write {_shown(LOCK)}: {error.strerror or error}") from None
+    try:
+        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno not in (errno.EACCES, errno.EAGAIN):
+            raise WriteError(f"cannot lock {_shown(LOCK)}: {error.strerror or error}") from None
+        holder = _holder(handle)
+        _log(f"waiting for build PID {holder or '?'} to finish (it holds {_shown(LOCK)})")
+        fcntl.lockf(handle, fcntl.LOCK_EX)
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
     return handle
 
 
@@ -453,7 +582,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "code, rnncore, the shared figure code and the library versions "
             "(recorded in figures/fingerprints.json)."
         ),
-        epilog=f"parameters of {PARAMS_FILE.relative_to(ROOT)} (see also docs/parameters.md):\n" + "\n".join(rows),
+        epilog=(f"parameters of {PARAMS_FILE.relative_to(ROOT)} (see also docs/parameters.md):\n" + "\n".join(rows)
+                + "\n\nrules between parameters:\n" + "\n".join(f"  {rule.text}\n    {rule.why}" for rule in RULES)),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     mode = parser.add_mutually_exclusive_group()
@@ -521,6 +651,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
+    try:
+        return _build(args, names, OUTPUTS, values, prints, started)
+    except WriteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _build(args: argparse.Namespace, names: list[str], OUTPUTS: dict[str, Entry], values: dict,
+           prints: dict[str, str], started: float) -> int:
     with _lock():
         clean_scratch()
         recorded = read_fingerprints()
@@ -531,6 +670,7 @@ def main(argv: list[str] | None = None) -> int:
         if not todo:
             print(f"nothing to do: all {len(names)} outputs are fresh")
             return 0
+        check_writable([path for name in todo for path in OUTPUTS[name].files()] + [_shown(FINGERPRINTS)])
         jobs = max(1, min(args.jobs, len(todo)))
         _log(f"building {len(todo)} of {len(names)} outputs with {jobs} process{'es' if jobs > 1 else ''}")
         written, failed = build(todo, values, prints, recorded, jobs, {n: OUTPUTS[n].kind for n in todo},

@@ -2,24 +2,55 @@
 
 ``load`` reads the file with ``tomllib`` and either returns validated values or
 raises :class:`ParamError` whose message is one line naming the file, the key,
-the value and what is allowed.
+the value and what is allowed. Each key is checked against its own type and
+range (``SPEC``), then the relations between keys (``RULES``), all before the
+build writes anything. Whatever the file holds (control characters, huge numbers,
+deep nesting) or is (a FIFO, a device, a symlink loop, a huge file), the answer
+is that one line.
 """
 from __future__ import annotations
 
 import difflib
 import json
 import math
+import os
 import re
+import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 PARAMS_FILE = Path(__file__).with_name("params.toml")
+MAX_BYTES = 1 << 20  # a parameter file is a few kilobytes; refuse anything over 1 MiB unread
+
+
+def escape(text: str) -> str:
+    """``text`` with every control or invisible formatting character written as an
+    escape (``\\n``, ``\\x1b``, ``\\u202e``), so that a message stays one line and a
+    file cannot colour, move or rewrite the author's terminal."""
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    out = []
+    for char in text:
+        if char == " " or char.isprintable():
+            out.append(char)
+        elif char in named:
+            out.append(named[char])
+        elif ord(char) < 0x100:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return "".join(out)
 
 
 class ParamError(Exception):
-    """A parameter file that cannot be used; ``str()`` is the one line to print."""
+    """A parameter file that cannot be used; ``str()`` is the one line to print
+    (control characters that the file put into it are escaped)."""
+
+    def __init__(self, message: str):
+        super().__init__(escape(message))
 
 
 def _bound(value: float) -> str:
@@ -44,9 +75,9 @@ class Number:
     def check(self, value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return f"expected {self.allowed()}, not {_kind_of(value)}"
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             return f"expected a finite number from {self.range()}"
-        if not self.low <= value <= self.high:
+        if not self.low <= value <= self.high:  # exact for integers of any size
             return f"out of range: expected {self.allowed()}"
         return None
 
@@ -69,6 +100,9 @@ class Integer:
     def check(self, value: Any) -> str | None:
         if isinstance(value, float) and not math.isfinite(value):
             return f"expected a finite whole number from {self.range()}"
+        if isinstance(value, float):
+            hint = f" (write {int(value)}, without the decimal point)" if value.is_integer() else ""
+            return f"not a whole number: expected {self.allowed()}{hint}"
         if isinstance(value, bool) or not isinstance(value, int):
             return f"expected {self.allowed()}, not {_kind_of(value)}"
         if not self.low <= value <= self.high:
@@ -163,6 +197,44 @@ Kind = Union[Number, Integer, Choice, Sequence]
 class Param:
     kind: Kind
     meaning: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A relation between keys, checked after every key passed its own type and range.
+
+    ``text`` states it (on the Parameters page, in ``--help`` and in the error);
+    ``holds`` receives the values of ``keys`` in order; ``why`` says what would go
+    wrong otherwise."""
+
+    keys: tuple[str, ...]
+    text: str
+    holds: Callable[..., bool] = field(repr=False, compare=False)
+    why: str = ""
+    # for a budget: what the file asks for, said in the error ("here 3.1e+09, 26× the default")
+    measure: Callable[..., str] | None = field(default=None, repr=False, compare=False)
+
+
+def less(low: str, high: str, why: str) -> Rule:
+    return Rule((low, high), f"{low} < {high}", lambda a, b: a < b, why)
+
+
+def at_most(low: str, high: str, why: str) -> Rule:
+    return Rule((low, high), f"{low} ≤ {high}", lambda a, b: a <= b, why)
+
+
+def between(key: str, low: str, high: str, why: str) -> Rule:
+    return Rule((key, low, high), f"{low} ≤ {key} ≤ {high}", lambda v, a, b: a <= v <= b, why)
+
+
+def budget(keys: tuple[str, ...], formula: str, cost: Callable[..., float], default: float, why: str) -> Rule:
+    """A cost bound: ``cost`` (in the units of ``formula``) at most 10× its value with the
+    committed parameters, ``default``, so that no accepted file makes a cold build take
+    more than about ten times as long as the default one."""
+    limit = 10 * default
+    return Rule(keys, f"{formula} ≤ {limit:,.0f} (10× the default, {default:,.0f})",
+                lambda *values: cost(*values) <= limit, why,
+                lambda *values: f"here {cost(*values):,.0f}, {cost(*values) / default:.1f}× the default")
 
 
 PRICES = Sequence(0.0, 1.0, 1, 12)
@@ -267,8 +339,68 @@ SPEC: dict[str, Param] = {
 }
 
 
-def _show(value: Any) -> str:
-    """A value as it would be written in TOML, shortened to stay on one line."""
+# Relations between keys, declared once: checked after every key's own type and range,
+# before anything is written, and listed on the Parameters page.
+RULES: list[Rule] = [
+    less("gradients.heatmap_lambda_min", "gradients.heatmap_lambda_max",
+         "the heatmap's λ runs from the smallest to the largest"),
+    less("gradients.pascanu.w_min", "gradients.pascanu.w_max", "the surface's w axis runs from w_min to w_max"),
+    less("gradients.pascanu.b_min", "gradients.pascanu.b_max", "the surface's b axis runs from b_min to b_max"),
+    Rule(("gradients.pascanu.w_max",), "gradients.pascanu.w_max > 4.3", lambda w_max: w_max > 4.3,
+         "the surface's wall exists only for w > 4, and the figure draws it from w = 4.3"),
+    between("gradients.pascanu.start_w", "gradients.pascanu.w_min", "gradients.pascanu.w_max",
+            "both descent paths start on the drawn surface"),
+    between("gradients.pascanu.start_b", "gradients.pascanu.b_min", "gradients.pascanu.b_max",
+            "both descent paths start on the drawn surface"),
+    less("gradients.pascanu.bifurcation_b_min", "gradients.pascanu.bifurcation_b_max",
+         "the bias sweep runs from b_min to b_max"),
+    at_most("gradients.truncation.window", "gradients.truncation.steps",
+            "truncated BPTT cannot keep more steps than the sequence has"),
+    less("descent.tiny_learning_rate", "descent.learning_rate", "the tiny η is the smaller one"),
+    less("descent.bounce_calm_factor", "descent.bounce_wild_factor", "the calm run takes the smaller steps"),
+    Rule(("descent.exploding_w2", "descent.days"), "(descent.days − 1) × log₁₀ descent.exploding_w2 ≤ 70",
+         lambda w2, days: (days - 1) * math.log10(w2) <= 70,
+         "the exploding run's loss grows like w2^(2(days − 1)) and its curvature like the square of that: "
+         "past 10^70 they leave the float range at the first step (w2 = 2 allows every days; w2 = 3 up to 147)"),
+    budget(("gradients.networks", "gradients.steps", "gradients.heatmap_rows", "gradients.gamma_lambda",
+            "gradients.hidden"),
+           "networks × steps × (heatmap_rows + 2 × len(gamma_lambda)) × (hidden² + 64)",
+           lambda networks, steps, rows, gl, hidden: networks * steps * (rows + 2 * len(gl)) * (hidden**2 + 64),
+           30 * 60 * (45 + 2 * 3) * (8**2 + 64),
+           "the gradient lab measures a Jacobian norm (an SVD of an H × H matrix) for every network, step and "
+           "setting: its time grows with this product"),
+    budget(("descent.days", "descent.max_steps", "descent.bounce_steps", "descent.spread_starts"),
+           "days × (3 × max_steps + (2 + spread_starts) × bounce_steps)",
+           lambda days, steps, bounce, starts: days * (3 * steps + (2 + starts) * bounce),
+           50 * (3 * 1000 + (2 + 11) * 300),
+           "three descent runs of up to max_steps updates, two bouncing runs and spread_starts repeats of the wild "
+           "one of up to bounce_steps, each update a pass through days steps: their time grows with this product"),
+    budget(("gradients.pascanu.iterations", "gradients.pascanu.spread_starts"),
+           "iterations × (2 × spread_starts + 52)",
+           lambda iterations, starts: iterations * (2 * starts + 52),
+           200 * (2 * 11 + 52),
+           "the two cliff paths run from the figure's start, from spread_starts shifted starts and from 25 nearby "
+           "starts, each for iterations steps: their time grows with this product"),
+    budget(("beyond.longrange.lengths", "beyond.longrange.seeds", "beyond.longrange.updates",
+            "beyond.longrange.batch", "beyond.longrange.hidden"),
+           "sum(lengths) × seeds × updates × batch × (hidden + 8)²",
+           lambda lengths, seeds, updates, batch, hidden: sum(lengths) * seeds * updates * batch * (hidden + 8) ** 2,
+           (5 + 10 + 20 + 50 + 100) * 5 * 300 * 32 * (8 + 8) ** 2,
+           "four models are trained for every length and seed, each update a forward and backward pass over a "
+           "batch of sequences: the training time grows with this product"),
+    budget(("beyond.flow.hidden", "beyond.flow.steps", "beyond.flow.networks", "beyond.flow.lstm_forget_biases",
+            "beyond.flow.gru_update_biases"),
+           "networks × steps² × (1 + len(lstm_forget_biases) + len(gru_update_biases)) × (hidden + 8)²",
+           lambda hidden, steps, networks, lstm, gru: networks * steps**2 * (1 + len(lstm) + len(gru)) * (hidden + 8) ** 2,
+           30 * 60**2 * (1 + 3 + 2) * (8 + 8) ** 2,
+           "the gradient-flow study backpropagates from the last step to every input of every network and model: "
+           "its time grows with this product"),
+]
+
+
+def _show(value: Any, depth: int = 0) -> str:
+    """A value as it would be written in TOML, shortened to stay on one line (a huge
+    integer by its number of digits, a deep or long list or table by its start)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -277,15 +409,34 @@ def _show(value: Any) -> str:
         if math.isinf(value):
             return "inf" if value > 0 else "-inf"
         return repr(value)
+    if isinstance(value, int):
+        if abs(value) < 10**18:
+            return str(value)
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1
+        return f"{'-' if value < 0 else ''}<an integer of about {digits} digits>"
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= 60 else text[:57] + '..."'
+    if isinstance(value, (dict, list)) and depth >= 3:
+        return "{...}" if isinstance(value, dict) else "[...]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{key} = {_show(item)}" for key, item in value.items()) + "}"
+        items = [f"{_show_key((key,))} = {_show(item, depth + 1)}" for key, item in list(value.items())[:6]]
+        text = "{" + ", ".join(items) + (", ..." if len(value) > 6 else "") + "}"
+        return text if len(text) <= 80 else text[:76] + " ...}"
     if isinstance(value, list):
-        text = "[" + ", ".join(_show(item) for item in value) + "]"
+        text = "[" + ", ".join(_show(item, depth + 1) for item in value[:20]) + (", ..." if len(value) > 20 else "") + "]"
         return text if len(text) <= 80 else text[:76] + " ...]"
     return str(value)
+
+
+BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _show_key(parts: tuple[str, ...]) -> str:
+    """A key as TOML writes it: bare parts joined by dots, any other part quoted."""
+    shown = [part if BARE_KEY.match(part) else json.dumps(part, ensure_ascii=False) for part in parts]
+    text = ".".join(shown)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _kind_of(value: Any) -> str:
@@ -310,16 +461,18 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"network": {"w1": 1.8}}`` → ``{"network.w1": 1.8}``; a table given for a
-    declared key stays a value (and is then reported as the wrong type)."""
-    flat: dict[str, Any] = {}
-    for key, value in table.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict) and dotted not in SPEC:
-            flat.update(_flatten(value, f"{dotted}."))
+def _flatten(table: dict[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
+    """``{"network": {"w1": 1.8}}`` → ``[(("network", "w1"), 1.8)]``; a table given for a
+    declared key stays a value (and is then reported as the wrong type). Iterative, so
+    that a key of thousands of dotted parts cannot exhaust Python's recursion limit."""
+    flat: list[tuple[tuple[str, ...], Any]] = []
+    todo: list[tuple[tuple[str, ...], Any]] = [((key,), value) for key, value in reversed(table.items())]
+    while todo:  # depth first, in the file's order
+        parts, value = todo.pop()
+        if isinstance(value, dict) and ".".join(parts) not in SPEC:
+            todo += [(parts + (key,), item) for key, item in reversed(value.items())]
         else:
-            flat[dotted] = value
+            flat.append((parts, value))
     return flat
 
 
@@ -336,9 +489,11 @@ def _suggest(key: str) -> str:
 
 
 def _where(path: Path) -> str:
+    """The file as the author knows it: relative to the working folder when inside it.
+    (Only the folder is resolved: the file itself may be a symlink loop.)"""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str((Path(path).parent.resolve() / Path(path).name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 
@@ -359,9 +514,41 @@ def _syntax_error(where: str, text: str, error: Exception) -> ParamError:
     )
 
 
+HEADER = re.compile(r"^\s*\[\[?\s*(?P<table>[^\]]*?)\s*\]\]?\s*(#.*)?$")
+KEY_LINE = re.compile(r"^\s*(?P<key>[^=\[#]+?)\s*=")
+
+
+def _key_at(lines: list[str], index: int) -> str:
+    """The dotted key written on ``lines[index]`` (its table's name in front), or ""."""
+    table = ""
+    for line in lines[:index]:
+        header = HEADER.match(line)
+        if header and "=" not in line:
+            table = header["table"]
+    match = KEY_LINE.match(lines[index]) if 0 <= index < len(lines) else None
+    if not match:
+        return ""
+    return f"{table}.{match['key']}" if table else match["key"]
+
+
+def _unparsable(where: str, text: str, index: int, value: str, problem: str) -> ParamError:
+    """An error for a line the TOML parser gave up on: the line, its key, what is allowed."""
+    lines = text.splitlines()
+    key = _key_at(lines, index)
+    allowed = SPEC[key].kind.allowed() if key in SPEC else "a number or a flat list of numbers"
+    return ParamError(f"{where}: line {index + 1}: {key or 'a value'} = {value}: {problem}: expected {allowed}")
+
+
+def _list_keys(keys: list[str], first: int = 4) -> str:
+    shown = ", ".join(keys[:first])
+    return f"{shown} and {len(keys) - first} more" if len(keys) > first else shown
+
+
 def parse(data: bytes, path: Path = PARAMS_FILE) -> dict[str, Any]:
     """Validate the bytes of a parameter file; return ``{dotted key: value}``."""
     where = _where(path)
+    expected = (f"expected {len(SPEC)} keys, {_list_keys(list(SPEC))} "
+                "(`python figures/build.py --help` lists them all)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -370,32 +557,110 @@ def parse(data: bytes, path: Path = PARAMS_FILE) -> dict[str, Any]:
             f"{where}: line {line}, byte {error.start + 1} (0x{data[error.start]:02x}) is not UTF-8: save the file as UTF-8 text"
         ) from None
     if not text.strip():
-        raise ParamError(f"{where}: the file is empty: expected the keys {', '.join(SPEC)}")
+        raise ParamError(f"{where}: the file is empty: {expected}")
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(where, text, error) from None
+    except RecursionError:
+        lines = text.splitlines()
+        index = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        start = lines[index].partition("=")[2].strip()[:6]
+        raise _unparsable(where, text, index, f"{start}...", "lists or tables nested too deeply to read") from None
+    except ValueError:  # an integer longer than Python converts (4300 digits)
+        digits = re.search(r"[0-9_]{4000,}", text)
+        index = text.count("\n", 0, digits.start()) if digits else 0
+        length = len(digits[0].replace("_", "")) if digits else 0
+        raise _unparsable(where, text, index, f"<an integer of {length:,} digits>", "too long to read") from None
     if not table:
-        raise ParamError(f"{where}: the file has no keys (only comments): expected the keys {', '.join(SPEC)}")
+        raise ParamError(f"{where}: the file has no keys (only comments): {expected}")
     flat = _flatten(table)
-    for key, value in flat.items():
+    for parts, value in flat:
+        if any("." in part for part in parts):
+            dotted = ".".join(parts)
+            twin = next((other for other, _ in flat if other != parts and ".".join(other) == dotted), None)
+            if twin is not None:
+                raise ParamError(
+                    f"{where}: the quoted key {_show_key(parts)} = {_show(value)} and {_show_key(twin)} "
+                    f"name the same parameter: write it once, as {dotted} without quotes"
+                )
+            raise ParamError(
+                f"{where}: the quoted key {_show_key(parts)} = {_show(value)} is one name with a dot in it, "
+                f"not a dotted key{_suggest(dotted) if dotted not in SPEC else ''}: write {dotted} without quotes"
+            )
+    values = {".".join(parts): value for parts, value in flat}
+    for parts, value in flat:
+        key = ".".join(parts)
         if key not in SPEC:
-            raise ParamError(f"{where}: unknown key {key} = {_show(value)}{_suggest(key)}")
+            raise ParamError(f"{where}: unknown key {_show_key(parts)} = {_show(value)}{_suggest(key)}")
+    missing = [key for key in SPEC if key not in values]
+    if missing:
+        key = missing[0]
+        more = f"; {len(missing)} keys are missing: {_list_keys(missing)}" if len(missing) > 1 else ""
+        raise ParamError(f"{where}: missing key {key}: expected {SPEC[key].kind.allowed()} ({SPEC[key].meaning}){more}")
     for key, param in SPEC.items():
-        if key not in flat:
-            raise ParamError(f"{where}: missing key {key}: expected {param.kind.allowed()} ({param.meaning})")
-        problem = param.kind.check(flat[key])
+        problem = param.kind.check(values[key])
         if problem:
-            raise ParamError(f"{where}: {key} = {_show(flat[key])}: {problem}")
-    return {key: flat[key] for key in SPEC}
+            raise ParamError(f"{where}: {key} = {_show(values[key])}: {problem}")
+    for rule in RULES:
+        if not rule.holds(*(values[key] for key in rule.keys)):
+            given = " and ".join(f"{key} = {_show(values[key])}" for key in rule.keys)
+            asked = f"; {rule.measure(*(values[key] for key in rule.keys))}" if rule.measure else ""
+            raise ParamError(f"{where}: {given}: expected {rule.text}{asked} ({rule.why})")
+    return {key: values[key] for key in SPEC}
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_limited(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_BYTES`, or :class:`ParamError`.
+
+    The file is opened without blocking (a FIFO with no writer would wait forever)
+    and checked with ``fstat`` before a single byte is read, so ``/dev/zero``, a
+    FIFO, a folder or a huge file is refused at once."""
+    where = _where(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        raise ParamError(f"{where}: cannot read the parameter file: {error.strerror}") from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise ParamError(f"{where}: the parameter file is {_file_kind(info.st_mode)}: expected a regular text file")
+        if info.st_size > MAX_BYTES:
+            raise ParamError(f"{where}: the parameter file is {info.st_size:,} bytes: expected a text file of at most "
+                             f"{MAX_BYTES:,} bytes (1 MiB)")
+        chunks, size = [], 0
+        while size <= MAX_BYTES:  # the file may grow while it is read
+            chunk = os.read(descriptor, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_BYTES:
+            raise ParamError(f"{where}: the parameter file grew past {MAX_BYTES:,} bytes (1 MiB) while it was read")
+        return b"".join(chunks)
+    except OSError as error:
+        raise ParamError(f"{where}: cannot read the parameter file: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
 
 
 def load(path: Path = PARAMS_FILE) -> dict[str, Any]:
+    data = read_limited(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ParamError(f"{_where(path)}: cannot read the parameter file: {error.strerror}") from None
-    return parse(data, path)
+        return parse(data, path)
+    except RecursionError:  # a structure deeper than any check foresaw: still one line
+        raise ParamError(f"{_where(path)}: values nested too deeply to check: "
+                         "expected numbers and flat lists of numbers") from None
 
 
 def weights(params) -> "Weights":

@@ -38,15 +38,30 @@ def _as_arrays(grads: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     return arrays
 
 
+def _largest(arrays: Mapping[str, np.ndarray]) -> float:
+    return max((float(np.max(np.abs(a))) for a in arrays.values() if a.size), default=0.0)
+
+
+def _unit_norm(arrays: Mapping[str, np.ndarray], scale: float) -> float:
+    """‖ĝ / scale‖₂, between 1 and √(entries) when ``scale`` is the largest |entry|."""
+    return math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays.values()))
+
+
 def global_norm(grads: Mapping[str, np.ndarray]) -> float:
     """‖ĝ‖₂ over all parameters jointly (as if every gradient were one long vector).
 
-    Computed with a scale factor so that entries near 1e200 do not overflow."""
+    Computed on the gradient divided by its largest |entry|, so that entries near
+    1e200 do not overflow when squared. A norm beyond the float range (entries within
+    a factor √n of 1.8e308) raises ValueError."""
     arrays = _as_arrays(grads)
-    scale = max((float(np.max(np.abs(a))) for a in arrays.values() if a.size), default=0.0)
+    scale = _largest(arrays)
     if scale == 0.0:
         return 0.0
-    return scale * math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays.values()))
+    unit = _unit_norm(arrays, scale)
+    if scale > np.finfo(float).max / unit:
+        raise ValueError(f"the gradients' norm, about {scale:.3g} × {unit:.3g}, is beyond the float range: "
+                         "scale the loss down, or clip each array with clip_vector")
+    return scale * unit
 
 
 @dataclass(frozen=True)
@@ -71,12 +86,26 @@ def clip_by_norm(grads: Mapping[str, np.ndarray], threshold: float) -> Clipped:
 
 
 def clip_vector(g: np.ndarray, threshold: float) -> np.ndarray:
-    """Norm clipping of one gradient vector (or of a stack of them along the last axis)."""
+    """Norm clipping of one gradient vector (or of a stack of them along the last axis).
+
+    Each vector is divided by its largest |entry| before its norm is taken, so that
+    [3e154, 4e154] (whose squares overflow) clips to [0.6, 0.8] × threshold, and the
+    clipped vector is that unit-scaled vector times threshold / its norm: nothing
+    overflows or underflows on the way."""
     threshold = _check_threshold(threshold)
     g = np.asarray(g, dtype=float)
-    norm = np.linalg.norm(g, axis=-1, keepdims=True)
-    factor = np.where(norm >= threshold, threshold / np.where(norm == 0, 1.0, norm), 1.0)
-    return g * factor
+    if not np.all(np.isfinite(g)):
+        raise ValueError("the gradient is not finite: clip before it overflows")
+    if g.ndim == 0 or g.shape[-1] == 0:
+        return g.copy()
+    scale = np.max(np.abs(g), axis=-1, keepdims=True)
+    safe = np.where(scale == 0, 1.0, scale)
+    unit = g / safe                                   # entries in [−1, 1], at least one ±1
+    norm = np.linalg.norm(unit, axis=-1, keepdims=True)  # ‖g‖ / scale, from 1 to √n
+    with np.errstate(over="ignore", under="ignore"):
+        ratio = threshold / safe                      # ‖g‖ ≥ threshold ⟺ norm ≥ threshold / scale
+    clip = (scale > 0) & (norm >= ratio)
+    return np.where(clip, unit * (threshold / np.where(norm == 0, 1.0, norm)), g)
 
 
 def clip_elementwise(grads: Mapping[str, np.ndarray], threshold: float) -> dict[str, np.ndarray]:

@@ -62,24 +62,69 @@ def loss(w, b, *, x0: float = X0, steps: int = STEPS, target: float = TARGET) ->
     return (sigmoid(states(w, b, x0=x0, steps=steps)[-1]) - target) ** 2
 
 
+def _beyond_float_range(w: float, b: float, step: int, steps: int, log10_size: float | None = None) -> ValueError:
+    size = f" (about 10^{log10_size:.0f})" if log10_size is not None else ""
+    return ValueError(
+        f"∂E/∂x_t, the gradient flowing back through time, left the float range{size} at step t = {step} of "
+        f"{steps}, at (w, b) = ({w:.17g}, {b:.17g}): this point sits on the wall, where each step back multiplies "
+        "the gradient by |w σ′(x)| > 1; move off the wall, use fewer steps, or follow the size in log space "
+        "(log_gradient_size)"
+    )
+
+
+def log_gradient_size(w: float, b: float, *, x0: float = X0, steps: int = STEPS, target: float = TARGET) -> float:
+    """log₁₀ of the largest |∂E/∂x_t| (t = steps … 1) at one point, the size of ∂E/∂b
+    (a sum of them) and, within a factor σ ≤ 1, of ∂E/∂w; summed in log space, so it
+    is finite even on the wall, where the gradient is beyond the float range."""
+    s = [_sigmoid_scalar(x0)]
+    for _ in range(_check_steps(steps)):
+        s.append(_sigmoid_scalar(w * s[-1] + b))
+    factor = abs(2.0 * (s[-1] - target) * s[-1] * (1.0 - s[-1]))
+    if factor == 0.0:
+        return -math.inf
+    total = largest = math.log10(factor)
+    for t in range(steps, 1, -1):
+        slope = abs(w * s[t - 1] * (1.0 - s[t - 1]))
+        if slope == 0.0:
+            break
+        total += math.log10(slope)
+        largest = max(largest, total)
+    return largest
+
+
 def loss_and_gradient(w, b, *, x0: float = X0, steps: int = STEPS, target: float = TARGET):
     """(E, ∂E/∂w, ∂E/∂b) by backpropagation through time, vectorised over the grid.
 
     Reverse pass: δ_T = ∂E/∂x_T = 2(σ(x_T) − target) σ′(x_T); for t = T..1,
     ∂E/∂w += δ_t σ(x_(t−1)), ∂E/∂b += δ_t, δ_(t−1) = δ_t w σ′(x_(t−1)).
+
+    Exactly on the wall the gradient can be beyond the float range (at |w| = 10⁸
+    it is about 10^368): then a ValueError names the point and the step, never
+    an inf or nan.
     """
     x = states(w, b, x0=x0, steps=steps)
-    w = np.broadcast_to(np.asarray(w, dtype=float), x.shape[1:])
+    w_grid = np.broadcast_to(np.asarray(w, dtype=float), x.shape[1:])
+    b_grid = np.broadcast_to(np.asarray(b, dtype=float), x.shape[1:])
     s_T = sigmoid(x[-1])
     E = (s_T - target) ** 2
     delta = 2.0 * (s_T - target) * s_T * (1.0 - s_T)
     dw = np.zeros_like(E)
     db = np.zeros_like(E)
-    for t in range(steps, 0, -1):
-        s = sigmoid(x[t - 1])
-        dw += delta * s
-        db += delta
-        delta = delta * w * s * (1.0 - s)
+    first_bad = np.zeros(E.shape, dtype=int)  # the step at which δ first left float range, 0 if never
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below, with the point and step named
+        for t in range(steps, 0, -1):
+            s = sigmoid(x[t - 1])
+            dw += delta * s
+            db += delta
+            if t > 1:  # δ_(t−1), the next term (∂E/∂x_0 itself is not needed)
+                delta = delta * w_grid * s * (1.0 - s)
+                first_bad = np.where((first_bad == 0) & ~np.isfinite(delta), t - 1, first_bad)
+    bad = (first_bad > 0) | ~np.isfinite(dw) | ~np.isfinite(db)
+    if np.any(bad):
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        wi, bi = float(w_grid[index]), float(b_grid[index])
+        step = int(first_bad[index]) or 1
+        raise _beyond_float_range(wi, bi, step, steps, log_gradient_size(wi, bi, x0=x0, steps=steps, target=target))
     return E, dw, db
 
 
@@ -106,7 +151,12 @@ def _scalar_loss_and_gradient(w: float, b: float, x0: float, steps: int, target:
     for t in range(steps, 0, -1):
         dw += delta * s[t - 1]
         db += delta
-        delta = delta * w * s[t - 1] * (1.0 - s[t - 1])
+        if t > 1:  # δ_(t−1), the next term (∂E/∂x_0 itself is not needed)
+            delta = delta * w * s[t - 1] * (1.0 - s[t - 1])
+            if not math.isfinite(delta):  # plain floats overflow to inf without a warning
+                raise _beyond_float_range(w, b, t - 1, steps, log_gradient_size(w, b, x0=x0, steps=steps, target=target))
+    if not (math.isfinite(dw) and math.isfinite(db)):
+        raise _beyond_float_range(w, b, 1, steps, log_gradient_size(w, b, x0=x0, steps=steps, target=target))
     return E, dw, db
 
 

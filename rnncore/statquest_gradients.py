@@ -42,6 +42,30 @@ from .exact import to_decimal
 from .statquest import Weights
 
 NAMES = ("w1", "b1", "w2", "w3", "b2")
+FLOAT_MAX = float(np.finfo(float).max)
+
+
+class OutOfFloatRange(ValueError, OverflowError):
+    """A value of the float computation left the float range (beyond ±1.8 × 10³⁰⁸).
+
+    A ValueError for callers, and an OverflowError so that gradient descent
+    (:mod:`rnncore.descent`) records the run as diverged."""
+
+
+def _out_of_range(quantity: str, step: int | None, T: int) -> OutOfFloatRange:
+    where = f" at step t = {step} of {T}" if step is not None else f" (sequences of {T} steps)"
+    return OutOfFloatRange(
+        f"{quantity} left the float range (beyond ±{FLOAT_MAX:.3g}){where}: use exact=True (exact "
+        "arithmetic with fractions), follow the size in log space (first_input_term's w2_power_log10), "
+        "or a shorter sequence"
+    )
+
+
+def _first_bad_step(values: np.ndarray) -> int | None:
+    """1-based index of the first column (time step) holding inf or nan, or None."""
+    bad = ~np.isfinite(values.reshape(values.shape[0], -1) if values.ndim > 1 else values[None])
+    columns = np.nonzero(bad.any(axis=0))[0]
+    return int(columns[0]) + 1 if columns.size else None
 
 
 def _weights(weights) -> dict:
@@ -105,7 +129,13 @@ class ScalarForward:
     @property
     def ssr(self):
         r = self.residuals
-        return (r * r).sum()
+        if r.dtype == object:
+            return (r * r).sum()
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = (r * r).sum()
+        if not np.isfinite(total):
+            raise _out_of_range("the SSR, the sum of squared residuals,", None, self.x.shape[1])
+        return total
 
     def previous_y(self, t: int) -> np.ndarray:
         """y_(t−1) for t = 1..T; y_0 = 0 (no recurrent term on the first day)."""
@@ -120,13 +150,24 @@ def forward(weights, inputs, targets, *, exact: bool = False) -> ScalarForward:
     U, T = seqs.shape
     x = np.empty((U, T), dtype=seqs.dtype)
     y = np.empty((U, T), dtype=seqs.dtype)
+    if not exact:
+        for name, value in p.items():
+            if not math.isfinite(float(value)):
+                raise ValueError(f"the weight {name} must be finite, got {value!r}")
     previous = seqs[:, 0] * 0
-    for t in range(T):
-        x[:, t] = seqs[:, t] * p["w1"] + previous * p["w2"] + p["b1"]
-        y[:, t] = np.where(x[:, t] > 0, x[:, t], x[:, t] * 0)
-        previous = y[:, t]
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below, with the step named
+        for t in range(T):
+            x[:, t] = seqs[:, t] * p["w1"] + previous * p["w2"] + p["b1"]
+            y[:, t] = np.where(x[:, t] > 0, x[:, t], x[:, t] * 0)
+            previous = y[:, t]
+        predicted = y[:, -1] * p["w3"] + p["b2"]
+    if not exact:
+        step = _first_bad_step(x)
+        if step is not None:
+            raise _out_of_range("x_t, the sum input_t × w1 + y_(t−1) × w2 + b1,", step, T)
+        if not np.all(np.isfinite(predicted)):
+            raise _out_of_range("the prediction y_T × w3 + b2", T, T)
     slope = np.where(x > 0, 1, 0).astype(seqs.dtype)
-    predicted = y[:, -1] * p["w3"] + p["b2"]
     return ScalarForward(seqs, x, y, slope, predicted, observed)
 
 
@@ -153,6 +194,26 @@ def backward(weights, run: ScalarForward) -> Backward:
     if run.x.dtype == object:
         p = {k: exact_number(v) for k, v in p.items()}
     U, T = run.x.shape
+    if run.x.dtype != object:
+        with np.errstate(over="ignore", invalid="ignore"):  # checked after, with the step named
+            result = _backward(p, run, U, T)
+        _check_backward(result, T)
+        return result
+    return _backward(p, run, U, T)
+
+
+def _check_backward(result: "Backward", T: int) -> None:
+    if not np.all(np.isfinite(result.d_predicted)):
+        raise _out_of_range("dSSR/dpredicted = 2 (predicted − observed)", T, T)
+    for step in range(T, 0, -1):  # the backward pass runs from step T down to 1
+        if not (np.all(np.isfinite(result.d_y[:, step - 1])) and np.all(np.isfinite(result.d_x[:, step - 1]))):
+            raise _out_of_range("dSSR/dx_t, the gradient flowing back through time,", step, T)
+    for name in NAMES:
+        if not (np.all(np.isfinite(result.per_sequence[name])) and np.isfinite(result.gradients[name])):
+            raise _out_of_range(f"the gradient dSSR/d{name}, a sum over every step,", None, T)
+
+
+def _backward(p: dict, run: ScalarForward, U: int, T: int) -> "Backward":
     zero = run.x[:, 0] * 0
     d_pred = 2 * run.residuals                                   # ∂SSR/∂predicted
     per = {"w3": d_pred * run.y[:, -1], "b2": d_pred * 1}       # predicted = y_T w3 + b2

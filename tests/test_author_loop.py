@@ -269,3 +269,85 @@ def test_two_clean_site_builds_are_byte_identical_and_notebooks_rerun_when_rnnco
     unchanged = run([python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(repo_copy.parent / "site3")],
                     cwd=repo_copy)
     assert "Cache hit" in unchanged.stderr and "Cache miss" not in unchanged.stderr
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()}
+    except OSError:
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_killing_the_main_process_only_leaves_no_worker_and_no_lock(python, repo_copy, how):
+    # what a terminal or an editor's task runner does: signal the build, not its group
+    process = subprocess.Popen([python, "figures/build.py", "--force", "--jobs", "2"], cwd=repo_copy,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    try:
+        deadline = time.monotonic() + 120
+        while len(_children(process.pid)) < 2:  # both render workers are up
+            assert process.poll() is None and time.monotonic() < deadline, "the build never started its workers"
+            time.sleep(0.05)
+        workers = _children(process.pid)
+        time.sleep(0.5)
+        process.send_signal(how)
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 2
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers), "a render worker outlived its build"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL) if process.poll() is None else None
+    after = run([python, "figures/build.py"], cwd=repo_copy, timeout=120)
+    assert after.returncode == 0, after.stderr
+    assert "waiting" not in after.stderr
+    assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode == 0
+
+
+def test_a_build_that_must_wait_names_the_build_it_waits_for(python, repo_copy):
+    holder = subprocess.Popen(
+        [python, "-c", "import fcntl, pathlib, sys, time\n"
+                       "p = pathlib.Path('.cache/figures'); p.mkdir(parents=True, exist_ok=True)\n"
+                       "h = open(p / 'build.lock', 'a+'); fcntl.lockf(h, fcntl.LOCK_EX)\n"
+                       "print('locked', flush=True); time.sleep(60)"],
+        cwd=repo_copy, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        waiting = subprocess.Popen([python, "figures/build.py", "--only", "parameters-rules"], cwd=repo_copy,
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        line = ""
+        while "waiting" not in line and time.monotonic() < deadline:
+            line = waiting.stderr.readline()
+        assert line.startswith(f"waiting for build PID {holder.pid} "), line
+        time.sleep(0.3)
+        assert waiting.poll() is None  # it waits while the holder lives ...
+        holder.kill()
+        holder.wait()
+        assert waiting.wait(timeout=60) == 0  # ... and not a moment after it died
+    finally:
+        holder.kill()
+
+
+def test_the_benchmark_marks_every_missed_target():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("author_loop", ROOT / "benchmarks" / "author_loop.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.target("no-op", 1.9, 2, "2×") == "[target ≤ 2×]" and bench.MISSED == []
+    assert bench.target("no-op", 2.1, 2, "2×") == "[target ≤ 2×: MISSED]"
+    assert bench.target("reload", 3.5, 3, "3 s") == "[target ≤ 3 s: MISSED]"
+    assert bench.MISSED == ["no-op", "reload"]

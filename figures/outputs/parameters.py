@@ -1,8 +1,9 @@
 """The Parameters reference page: every key of figures/params.toml with its type,
-range, current value and meaning, straight from ``figures/params.py`` SPEC."""
+range, current value and meaning, straight from ``figures/params.py`` SPEC, and
+the relations between keys from its RULES."""
 from __future__ import annotations
 
-from ..params import SPEC, toml_value
+from ..params import RULES, SPEC, toml_value
 from ..registry import snippet
 
 
@@ -27,3 +28,12 @@ def parameters_table(params) -> str:
             f"| {_cell(param.kind.range())} | `{_cell(toml_value(params[key]))}` | {_cell(param.meaning)} |"
         )
     return "\n".join(lines).lstrip("\n") + "\n"
+
+
+@snippet("parameters-rules", reads=tuple(dict.fromkeys(key for rule in RULES for key in rule.keys)))
+def parameters_rules(params) -> str:
+    lines = ["| Rule | Values now | Why |", "|---|---|---|"]
+    for rule in RULES:
+        now = ", ".join(f"{key.rpartition('.')[2]} = {toml_value(params[key])}" for key in rule.keys)
+        lines.append(f"| `{_cell(rule.text)}` | `{_cell(now)}` | {_cell(rule.why)} |")
+    return "\n".join(lines) + "\n"
