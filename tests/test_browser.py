@@ -453,3 +453,67 @@ def test_playground_matches_rnncore(context, origin):
         assert not visit.errors and not visit.outside() and not visit.failed
     finally:
         visit.close()
+
+
+# --- zoom, search ----------------------------------------------------------------------
+
+def _rgba(colour: str) -> tuple[float, ...]:
+    numbers = [float(n) for n in re.findall(r"[\d.]+", colour)]
+    return tuple(numbers + [1.0] * (4 - len(numbers)))
+
+
+def test_zoomed_figure_is_opaque_and_larger(context, origin, scheme):
+    """A click on a figure opens it on the page colour of the reader's scheme (the SVGs
+    are transparent; the overlay is near-black), and clearly larger than inline."""
+    target = next((path for path in PAGES if source_of(path)
+                   and "snippets/figures/" in source_of(path).read_text("utf-8")), None)
+    if target is None:
+        pytest.skip("no page has a figure yet")
+    visit = Visit(context, origin, target)
+    try:
+        page = visit.page
+        image = page.locator(f'a.glightbox img[src$="#only-{scheme}"]').first
+        image.scroll_into_view_if_needed()
+        inline = image.bounding_box()
+        image.click()
+        zoomed = page.locator(".glightbox-container .gslide.current img")
+        zoomed.wait_for()
+        page.wait_for_timeout(600)  # the fade-in
+        shown = zoomed.evaluate("""e => ({ width: e.getBoundingClientRect().width, height: e.getBoundingClientRect().height,
+            background: getComputedStyle(e).backgroundColor,
+            page: getComputedStyle(document.body).backgroundColor })""")
+        background = _rgba(shown["background"])
+        assert background[3] == 1.0, f"{target}: zoomed figure background {shown['background']} is not opaque"
+        assert background == _rgba(shown["page"]), f"{target}: zoomed background {shown['background']} is not the {scheme} page colour {shown['page']}"
+        viewport = page.viewport_size
+        assert shown["width"] >= 1.5 * inline["width"], f"{target}: zoomed {shown['width']} px wide, inline {inline['width']} px"
+        assert shown["width"] <= viewport["width"] and shown["height"] <= viewport["height"]
+    finally:
+        visit.close()
+
+
+# The worked-example expressions and a few rnncore docstrings are written in ASCII
+# notation (∏_{i=k+1..t}) on the page itself; they are prose, not TeX source.
+ASCII_NOTATION = ("∏_{i=k+1..t}", "∏_{t=2..T}")
+SEARCH_TEX = re.compile(r"\\[A-Za-z]{2,}|\\[,;!{}]|_\{|\^\{|\$")
+
+
+def test_search_index_reads_as_prose(site):
+    """Each formula at most once, as plain text: no TeX source, no MathML annotation,
+    no notebook prompts or copy-button text."""
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    problems = []
+    for entry in index["docs"]:
+        for field in ("title", "text"):
+            text = entry[field]
+            for allowed in ASCII_NOTATION:
+                text = text.replace(allowed, "")
+            for bad in ("Copied!", "annotation", "application/x-tex", "In\u00a0[", "In [", "Out[", "katex"):
+                if bad in text:
+                    problems.append(f"{entry['location']} {field}: {bad!r}")
+            match = SEARCH_TEX.search(text)
+            if match:
+                problems.append(f"{entry['location']} {field}: TeX …{text[max(0, match.start() - 40):match.end() + 40]}…")
+    assert not problems, "\n".join(problems[:20])
+    bound = " ".join(e["text"] for e in index["docs"] if e["location"].startswith("bound/"))
+    assert "λ" in bound and "γ" in bound, "inline math stays searchable as plain text"
