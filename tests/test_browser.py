@@ -517,3 +517,79 @@ def test_search_index_reads_as_prose(site):
     assert not problems, "\n".join(problems[:20])
     bound = " ".join(e["text"] for e in index["docs"] if e["location"].startswith("bound/"))
     assert "λ" in bound and "γ" in bound, "inline math stays searchable as plain text"
+
+
+# --- phones ------------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+WIDE_BLOCKS = """() => {
+    const blocks = [...document.querySelectorAll('article .math-display, article .md-typeset__scrollwrap, article .jp-OutputArea-output pre')];
+    return {
+        page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
+        body: document.body.scrollWidth,
+        wide: blocks.filter(b => b.checkVisibility() && b.scrollWidth > b.clientWidth + 1).map(b => {
+            const style = getComputedStyle(b);
+            return { what: b.className || b.tagName, text: b.textContent.trim().slice(0, 60),
+                     overflow: style.overflowX, image: style.backgroundImage, attachment: style.backgroundAttachment };
+        }),
+    };
+}"""
+
+
+@pytest.fixture(scope="session")
+def phone_contexts(browser):
+    made = {scheme: browser.new_context(color_scheme=scheme, viewport=PHONE, is_mobile=True, has_touch=True)
+            for scheme in SCHEMES}
+    yield made
+    for context in made.values():
+        context.close()
+
+
+def check_wide_blocks(page) -> list[str]:
+    """No page scrolls sideways; a block wider than the screen scrolls inside itself with a
+    visible cue (the scroll shadows of guide.css: fixed shadows under moving covers)."""
+    found = page.evaluate(WIDE_BLOCKS)
+    problems = []
+    if max(found["page"], found["body"]) > found["viewport"]:
+        problems.append(f"the page scrolls sideways: {max(found['page'], found['body'])} px content in a {found['viewport']} px viewport")
+    for block in found["wide"]:
+        cue = block["image"].count("radial-gradient") == 2 and "local" in block["attachment"] and "scroll" in block["attachment"]
+        if block["overflow"] not in ("auto", "scroll") or not cue:
+            problems.append(f"{block['what']} ({block['text']!r}) is wider than the screen without a scroll cue")
+    return problems
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_phone_layout(phone_contexts, origin, scheme, path):
+    visit = Visit(phone_contexts[scheme], origin, path)
+    try:
+        visit.settle()
+        problems = check_wide_blocks(visit.page)
+        assert not problems, f"{path} ({scheme}, 390 px):\n  " + "\n  ".join(problems)
+    finally:
+        visit.close()
+
+
+def test_statland_steps_fit_a_phone(phone_contexts, origin):
+    """Every StatLand tab shows its whole arithmetic, the y column included, at 390 px;
+    the table shows Prediction and Observed before it needs to scroll."""
+    visit = Visit(phone_contexts["light"], origin, "/statland/")
+    try:
+        page = visit.page
+        labels = page.locator(".tabbed-labels > label")
+        assert labels.count() >= 4
+        for index in range(labels.count()):
+            labels.nth(index).click()
+            block = page.locator(".tabbed-block").nth(index).locator(".math-display").first
+            size = block.evaluate("b => [b.scrollWidth, b.clientWidth, b.textContent]")
+            assert size[0] <= size[1] + 1, f"tab {index}: {size[0]} px of math in {size[1]} px"
+            assert "y" in size[2]
+        headers = page.locator("article table th")
+        right = page.evaluate("document.documentElement.clientWidth")
+        for name in ("Prediction", "Observed"):
+            header = headers.filter(has_text=name).first
+            box = header.bounding_box()
+            assert box["x"] + box["width"] <= right, f"the {name} column is off-screen on a phone"
+    finally:
+        visit.close()
