@@ -462,7 +462,7 @@ MEMORY_PROSE_W2 = (0.5, 0.9, 0.99)
 
 @snippet("memory-fading-table")
 def memory_fading_table(params) -> str:
-    lines = ["| \\(w_2\\) | steps until at most half is left | steps until at most 1% is left |",
+    lines = ["| weight \\(w_2\\) | steps until at most half is left | steps until at most 1% is left |",
              "|--:|--:|--:|"]
     for w2 in MEMORY_PROSE_W2:
         lines.append(f"| {show(w2)} | {memory.steps_until(w2, 0.5)} | {memory.steps_until(w2, 0.01)} |")
