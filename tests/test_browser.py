@@ -703,11 +703,11 @@ def test_playground_on_a_phone(phone_contexts, origin):
                     overlap = min(a["box"][2], b["box"][2]) - max(a["box"][0], b["box"][0]) > 1 and \
                         min(a["box"][3], b["box"][3]) - max(a["box"][1], b["box"][1]) > 1
                     assert not overlap, f"{chart}: {a['text']!r} overlaps {b['text']!r}"
-            assert page.locator(f"{chart} text.axis-label").inner_text().strip(), f"{chart}: no y-axis label"
-        assert "^" not in page.locator("#unroll-chart").inner_text() + page.locator("#bound-chart").inner_text()
+            assert page.locator(f"{chart} text.axis-label").text_content().strip(), f"{chart}: no y-axis label"
+        assert "^" not in page.locator("#unroll-chart").text_content() + page.locator("#bound-chart").text_content()
         _set(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, "0"))
         assert page.locator("#unroll-chart polyline.series-a").count() == 0
-        assert "log axis" in page.locator("#unroll-chart text.note").inner_text()
+        assert "log axis" in page.locator("#unroll-chart text.note").text_content()
         assert "log axis" in page.locator("#unroll-power").inner_text()
     finally:
         visit.close()

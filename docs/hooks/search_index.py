@@ -11,8 +11,9 @@ unchanged:
 
 * inline math becomes the text of its MathML tokens (``w₂``-style ``w2``, ``λ``),
   display math is left out;
-* notebook prompts, copy buttons, hidden sources and cell outputs are left out,
-  and notebook TeX becomes the same plain text.
+* notebook code cells (with their prompts, copy buttons, hidden sources and
+  outputs) are left out, so a notebook is found by its prose, and notebook TeX
+  becomes the same plain text.
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ DROP = ", ".join([
     ".katex-html", "annotation",                 # the drawn copy and the TeX source
     ".jp-InputPrompt", ".jp-OutputPrompt",       # In [1]:, Out[1]:
     ".zeroclipboard-container", "clipboard-copy", "button",
-    ".jp-Cell-outputWrapper", ".jp-OutputArea",  # outputs: numbers without their prose
+    ".jp-CodeCell",                              # notebook code and outputs: the prose cells say
+                                                 # what a notebook does; a hit is not a code dump
     ".celltoolbar", "script", "style", "textarea",
     ".clipboard-copy-txt", "[hidden]",
 ])
@@ -40,6 +42,10 @@ SYMBOLS = {
     "lVert": "‖", "rVert": "‖", "Vert": "‖", "lvert": "|", "rvert": "|", "vert": "|", "pm": "±",
     "top": "ᵀ", "prime": "′", "ldots": "…", "dots": "…", "cdots": "⋯", "in": "∈", "mid": "|",
 }
+SUPERSCRIPTS = str.maketrans("0123456789+-−()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾")
+SUBSCRIPTS = str.maketrans("0123456789+-−()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₍₎")
+SCRIPT_CHARS = set("0123456789+-−()")
+SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\S))")
 COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 FRACTION = re.compile(r"\\[dt]?frac\s*(\{[^{}]*\}|\\?\w)\s*(\{[^{}]*\}|\\?\w)")
 NOTEBOOK_MATH = re.compile(r"(?<![\\$])\$\$(?P<block>[^$]+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\n]+?)\$(?![\w$])")
@@ -64,6 +70,8 @@ def tex_to_text(tex: str) -> str:
 
     text = FRACTION.sub(lambda m: f"{_argument(m[1])}/{_argument(m[2])}", tex)
     text = COMMAND.sub(command, text)
+    text = SCRIPT.sub(lambda m: (m[2] or m[3]).translate(SUPERSCRIPTS if m[1] == "^" else SUBSCRIPTS)
+                      if all(c in SCRIPT_CHARS for c in (m[2] or m[3])) else (m[2] or m[3]), text)
     text = re.sub(r"[{}^_&]", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
