@@ -84,12 +84,15 @@ def render(name: str, values: Mapping[str, Any]) -> dict[str, bytes]:
     params = Params(values, output.reads, name)
     paths = output.files()
     if output.kind == "figure":
-        from .style import render_svg
+        from .style import LabelCollision, render_svg
 
         files: dict[str, bytes] = {}
         texts: list[Text] = []
         for theme, path in zip(THEMES, paths):
-            svg, text = render_svg(lambda fig, th: output.function(fig, params, th), output.size, theme)
+            try:
+                svg, text = render_svg(lambda fig, th: output.function(fig, params, th), output.size, theme)
+            except LabelCollision as error:
+                raise LabelCollision(f"figure {name!r} ({theme}): {error}") from None
             if not isinstance(text, Text):
                 raise TypeError(f"figure {name!r} must return Text(alt=..., caption=...)")
             files[path] = svg
