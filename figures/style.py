@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("svg")
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,60 @@ def themed_rc(theme: Theme) -> dict:
     }
 
 
+class LabelCollision(ValueError):
+    """Two texts of a figure overlap, or a text leaves the figure."""
+
+
+@contextmanager
+def _drawn_texts():
+    """Record every text matplotlib actually draws, with its box in display pixels
+    (tick labels outside the axis range are created but never drawn)."""
+    drawn: dict[int, tuple[str, Bbox, Bbox]] = {}  # by text: constrained layout draws twice
+    original = Text.draw
+
+    def draw(self, renderer):
+        original(self, renderer)
+        if self.get_visible() and self.get_text().strip():
+            box = self.get_window_extent(renderer)
+            if box.width > 0 and box.height > 0:
+                # the figure's box at this draw: the SVG backend draws at 72 dpi
+                drawn[id(self)] = (self.get_text(), box, self.get_figure(root=True).bbox.frozen())
+
+    Text.draw = draw
+    try:
+        yield drawn
+    finally:
+        Text.draw = original
+
+
+def label_problems(drawn: list[tuple[str, Bbox, Bbox]], slack: float = 1.0) -> list[str]:
+    """Texts (text, its box, the figure's box) that overlap each other or leave the
+    figure, by more than ``slack`` pixels."""
+    problems = []
+    for i, (text, box, figure_box) in enumerate(drawn):
+        if (box.x0 < figure_box.x0 - slack or box.x1 > figure_box.x1 + slack
+                or box.y0 < figure_box.y0 - slack or box.y1 > figure_box.y1 + slack):
+            problems.append(f"{text!r} leaves the figure")
+        for other, other_box, _ in drawn[i + 1:]:
+            width = min(box.x1, other_box.x1) - max(box.x0, other_box.x0)
+            height = min(box.y1, other_box.y1) - max(box.y0, other_box.y0)
+            if width > slack and height > slack:
+                problems.append(f"{text!r} overlaps {other!r}")
+    return problems
+
+
 def render_svg(draw, size: tuple[float, float], theme_name: str):
-    """Run ``draw(fig, theme)`` on a fresh figure; return ``(svg bytes, draw's result)``."""
+    """Run ``draw(fig, theme)`` on a fresh figure; return ``(svg bytes, draw's result)``.
+
+    Raises :class:`LabelCollision` when two drawn texts overlap or one leaves the figure."""
     theme = THEMES[theme_name]
     with matplotlib.rc_context(themed_rc(theme)):
         fig = Figure(figsize=size, layout="constrained")
         result = draw(fig, theme)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        with _drawn_texts() as drawn:
+            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        problems = label_problems(list(drawn.values()))
+        if problems:
+            raise LabelCollision("; ".join(dict.fromkeys(problems)))
     return buffer.getvalue(), result

@@ -173,6 +173,20 @@ FIGURES = """() => [...document.querySelectorAll('figure.guide-figure')].map(f =
     all: [...f.querySelectorAll('img')].map(i => i.getAttribute('src')) }))"""
 
 
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """What axe-core (npm, injected into the page) finds, one line per rule."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run npm ci", pytrace=False)
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+        .map(v => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('').trim()).join(' | ')}`)""")
+    return [f"axe: {line}" for line in found]
+
+
 def scheme_of(page) -> str:
     value = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     return {"default": "light", "slate": "dark"}[value]
@@ -248,6 +262,7 @@ def test_page(context, origin, scheme, path):
             problems.append("an uncited value token is visible")
 
         assert scheme_of(page) == scheme
+        problems += axe_violations(page)
         problems += check_figures(page, scheme)
         if page.locator("figure.guide-figure").count():
             # The palette toggle flips the scheme, and the figures follow it.
@@ -276,6 +291,7 @@ def test_missing_page_shows_helpful_404(context, origin, scheme):
         visit.settle()
         page = visit.page
         assert "Page not found" in page.locator("h1").first.inner_text()
+        assert axe_violations(page) == []
         assert page.locator("article a[href]").count() >= 5, "the 404 page links to the chapters"
         assert not visit.outside()
         assert [f for f in visit.failed if "/no-such-chapter/" not in f] == []
@@ -340,11 +356,13 @@ def test_keyboard_navigation(context, origin):
                 const style = getComputedStyle(e.matches('.md-option') ? e.nextElementSibling || e : e);
                 return { tag: e.tagName, cls: e.className, text: (e.textContent || '').trim().slice(0, 40),
                          outline: style.outlineStyle !== 'none' || style.boxShadow !== 'none',
-                         visible: e.matches('.md-option') || e.getBoundingClientRect().width > 0 }; }"""))
+                         visible: e.matches('.md-option, .tabbed-set > input') || (e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0) }; }"""))
         first = seen[0]
         assert "md-skip" in first["cls"] and first["visible"], f"the first Tab reaches the skip link, got {first}"
         assert any("md-option" in item["cls"] for item in seen), "the palette toggle is reachable by keyboard"
         assert any("md-search__input" in item["cls"] for item in seen), "search is reachable by keyboard"
+        invisible = [item for item in seen if not item["visible"] and item["tag"] != "BODY"]
+        assert not invisible, f"tab stops of zero size: {invisible[:3]}"
         missing = [item for item in seen if not item["outline"] and item["tag"] != "BODY"]
         assert not missing, f"focus is not visible on {missing[:3]}"
         page.keyboard.press("Escape")
@@ -502,5 +520,245 @@ def test_connectivity_explorer_matches_rnncore(context, origin):
                     assert _shown(page, selector) == f"{float(row[distance]):.3e}", (study.label, network, selector)
                 assert page.locator("#connectivity-chart rect").count() == T
         assert not visit.errors
+    finally:
+        visit.close()
+
+
+# --- zoom, search ----------------------------------------------------------------------
+
+def _rgba(colour: str) -> tuple[float, ...]:
+    numbers = [float(n) for n in re.findall(r"[\d.]+", colour)]
+    return tuple(numbers + [1.0] * (4 - len(numbers)))
+
+
+def test_zoomed_figure_is_opaque_and_larger(context, origin, scheme):
+    """A click on a figure opens it on the page colour of the reader's scheme (the SVGs
+    are transparent; the overlay is near-black), and clearly larger than inline."""
+    target = next((path for path in PAGES if source_of(path)
+                   and "snippets/figures/" in source_of(path).read_text("utf-8")), None)
+    if target is None:
+        pytest.skip("no page has a figure yet")
+    visit = Visit(context, origin, target)
+    try:
+        page = visit.page
+        image = page.locator(f'a.glightbox img[src$="#only-{scheme}"]').first
+        image.scroll_into_view_if_needed()
+        inline = image.bounding_box()
+        image.click()
+        zoomed = page.locator(".glightbox-container .gslide.current img")
+        zoomed.wait_for()
+        page.wait_for_timeout(600)  # the fade-in
+        shown = zoomed.evaluate("""e => ({ width: e.getBoundingClientRect().width, height: e.getBoundingClientRect().height,
+            background: getComputedStyle(e).backgroundColor,
+            page: getComputedStyle(document.body).backgroundColor })""")
+        background = _rgba(shown["background"])
+        assert background[3] == 1.0, f"{target}: zoomed figure background {shown['background']} is not opaque"
+        assert background == _rgba(shown["page"]), f"{target}: zoomed background {shown['background']} is not the {scheme} page colour {shown['page']}"
+        viewport = page.viewport_size
+        assert shown["width"] >= 1.5 * inline["width"], f"{target}: zoomed {shown['width']} px wide, inline {inline['width']} px"
+        assert shown["width"] <= viewport["width"] and shown["height"] <= viewport["height"]
+    finally:
+        visit.close()
+
+
+# The worked-example expressions and a few rnncore docstrings are written in ASCII
+# notation (∏_{i=k+1..t}) on the page itself; they are prose, not TeX source.
+ASCII_NOTATION = ("∏_{i=k+1..t}", "∏_{t=2..T}")
+SEARCH_TEX = re.compile(r"\\[A-Za-z]{2,}|\\[,;!{}]|_\{|\^\{|\$")
+
+
+def test_search_index_reads_as_prose(site):
+    """Each formula at most once, as plain text: no TeX source, no MathML annotation,
+    no notebook prompts or copy-button text."""
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    problems = []
+    for entry in index["docs"]:
+        for field in ("title", "text"):
+            text = entry[field]
+            for allowed in ASCII_NOTATION:
+                text = text.replace(allowed, "")
+            for bad in ("Copied!", "annotation", "application/x-tex", "In\u00a0[", "In [", "Out[", "katex"):
+                if bad in text:
+                    problems.append(f"{entry['location']} {field}: {bad!r}")
+            match = SEARCH_TEX.search(text)
+            if match:
+                problems.append(f"{entry['location']} {field}: TeX …{text[max(0, match.start() - 40):match.end() + 40]}…")
+    assert not problems, "\n".join(problems[:20])
+    bound = " ".join(e["text"] for e in index["docs"] if e["location"].startswith("bound/"))
+    assert "λ" in bound and "γ" in bound, "inline math stays searchable as plain text"
+
+
+# --- phones ------------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+WIDE_BLOCKS = """() => {
+    const blocks = [...document.querySelectorAll('article .math-display, article .md-typeset__scrollwrap, article .jp-OutputArea-output, article .guide-figure a.glightbox')];
+    return {
+        page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
+        body: document.body.scrollWidth,
+        wide: blocks.filter(b => b.checkVisibility() && b.scrollWidth > b.clientWidth + 1).map(b => {
+            const style = getComputedStyle(b);
+            return { what: b.className || b.tagName, text: b.textContent.trim().slice(0, 60),
+                     overflow: style.overflowX, image: style.backgroundImage, attachment: style.backgroundAttachment };
+        }),
+    };
+}"""
+
+
+@pytest.fixture(scope="session")
+def phone_contexts(browser):
+    made = {scheme: browser.new_context(color_scheme=scheme, viewport=PHONE, is_mobile=True, has_touch=True)
+            for scheme in SCHEMES}
+    yield made
+    for context in made.values():
+        context.close()
+
+
+def check_wide_blocks(page) -> list[str]:
+    """No page scrolls sideways; a block wider than the screen scrolls inside itself with a
+    visible cue (the scroll shadows of guide.css: fixed shadows under moving covers)."""
+    found = page.evaluate(WIDE_BLOCKS)
+    problems = []
+    if max(found["page"], found["body"]) > found["viewport"]:
+        problems.append(f"the page scrolls sideways: {max(found['page'], found['body'])} px content in a {found['viewport']} px viewport")
+    for block in found["wide"]:
+        cue = block["image"].count("radial-gradient") == 2 and "local" in block["attachment"] and "scroll" in block["attachment"]
+        if block["overflow"] not in ("auto", "scroll") or not cue:
+            problems.append(f"{block['what']} ({block['text']!r}) is wider than the screen without a scroll cue")
+    return problems
+
+
+FIGURE_TEXT = """async () => {
+    const shown = [...document.querySelectorAll('article figure.guide-figure img')].filter(i => i.checkVisibility());
+    return Promise.all(shown.map(async image => {
+        const svg = await (await fetch(image.src.split('#')[0])).text();
+        const width = parseFloat(svg.match(/<svg[^>]*\\swidth="([\\d.]+)pt"/)[1]) * 4 / 3;
+        // matplotlib draws each text as <g id="text_N"><!-- text --><g ... scale(s -s)">, s = size in pt / 100
+        const sizes = [...svg.matchAll(/<g id="text_\\d+">\\s*<!-- ([\\s\\S]*?) -->\\s*<g [^>]*?scale\\(([\\d.]+) -/g)]
+            .map(m => ({ text: m[1], pt: parseFloat(m[2]) * 100 }));
+        const scale = image.getBoundingClientRect().width / width;
+        const smallest = sizes.reduce((a, b) => (b.pt < a.pt ? b : a), { text: '', pt: Infinity });
+        return { src: image.getAttribute('src'), px: smallest.pt * 4 / 3 * scale, text: smallest.text, count: sizes.length };
+    }));
+}"""
+MIN_FIGURE_TEXT_PX = 11
+
+
+def check_figure_text(page) -> list[str]:
+    """Every figure's smallest text, at the size the page shows the figure, is >= 11 CSS px."""
+    return [f"{figure['src']}: text {figure['text']!r} renders at {figure['px']:.1f} px"
+            for figure in page.evaluate(FIGURE_TEXT)
+            if figure["count"] and figure["px"] < MIN_FIGURE_TEXT_PX - 0.01]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_phone_layout(phone_contexts, origin, scheme, path):
+    visit = Visit(phone_contexts[scheme], origin, path)
+    try:
+        visit.settle()
+        problems = check_wide_blocks(visit.page) + check_figure_text(visit.page) + axe_violations(visit.page)
+        assert not problems, f"{path} ({scheme}, 390 px):\n  " + "\n  ".join(problems)
+    finally:
+        visit.close()
+
+
+def test_statland_steps_fit_a_phone(phone_contexts, origin):
+    """Every StatLand tab shows its whole arithmetic, the y column included, at 390 px;
+    the table shows Prediction and Observed before it needs to scroll."""
+    visit = Visit(phone_contexts["light"], origin, "/statland/")
+    try:
+        page = visit.page
+        labels = page.locator(".tabbed-labels > label")
+        assert labels.count() >= 4
+        for index in range(labels.count()):
+            labels.nth(index).click()
+            block = page.locator(".tabbed-block").nth(index).locator(".math-display").first
+            size = block.evaluate("b => [b.scrollWidth, b.clientWidth, b.textContent]")
+            assert size[0] <= size[1] + 1, f"tab {index}: {size[0]} px of math in {size[1]} px"
+            assert "y" in size[2]
+        headers = page.locator("article table th")
+        right = page.evaluate("document.documentElement.clientWidth")
+        for name in ("Prediction", "Observed"):
+            header = headers.filter(has_text=name).first
+            box = header.bounding_box()
+            assert box["x"] + box["width"] <= right, f"the {name} column is off-screen on a phone"
+    finally:
+        visit.close()
+
+
+CONTRAST = """([a, b]) => {
+    const channels = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => v / 255)
+        .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    const lum = c => { const [r, g, b] = channels(c); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+}"""
+
+BACKGROUND = """e => { while (e) { const c = getComputedStyle(e).backgroundColor;
+    if (!/rgba\\(0, 0, 0, 0\\)|transparent/.test(c)) return c; e = e.parentElement; } return 'rgb(255, 255, 255)'; }"""
+
+
+def test_focus_rings_contrast(context, origin, scheme):
+    """The header's focus ring and a content tab's focus ring stand out (3:1) from what
+    they sit on, in both schemes."""
+    visit = Visit(context, origin, "/statland/")
+    try:
+        page = visit.page
+        rings = []
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            info = page.evaluate("""() => { const e = document.activeElement;
+                const target = e.matches('.md-option') ? e.nextElementSibling : e;
+                return { header: !!e.closest('.md-header'), outline: getComputedStyle(target).outlineColor,
+                         style: getComputedStyle(target).outlineStyle, name: e.className }; }""")
+            if info["header"]:
+                background = page.evaluate(f"() => ({BACKGROUND})(document.querySelector('.md-header'))")
+                rings.append((info["name"], info["style"], page.evaluate(CONTRAST, [info["outline"], background])))
+        assert rings, "the header has keyboard stops"
+        weak = [ring for ring in rings if ring[1] == "none" or ring[2] < 3]
+        assert not weak, f"header focus rings (class, style, contrast): {weak}"
+
+        radio = page.locator(".tabbed-set > input").nth(1)
+        page.keyboard.press("Shift")
+        radio.focus()
+        label = page.locator(".tabbed-set .tabbed-labels > label").nth(1)
+        style = label.evaluate("l => [getComputedStyle(l).outlineStyle, getComputedStyle(l).outlineColor]")
+        background = label.evaluate(BACKGROUND)
+        assert style[0] != "none", "a focused content tab shows a ring"
+        assert page.evaluate(CONTRAST, [style[1], background]) >= 3, f"tab ring {style[1]} on {background}"
+    finally:
+        visit.close()
+
+
+def test_playground_on_a_phone(phone_contexts, origin):
+    """At 390 px the charts' text is at least 11 px, no two texts overlap, the y axis is
+    labelled, and at w₂ = 0 the chart says why the line is missing."""
+    from rnncore import playground as pg
+
+    visit = Visit(phone_contexts["light"], origin, "/playground/")
+    try:
+        page = visit.page
+        page.wait_for_selector("#unroll-power[data-value]")
+        measure = """svg => { const box = svg.getBoundingClientRect(); const scale = box.width / svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll('text')].map(t => { const r = t.getBoundingClientRect();
+                return { text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+                         box: [r.left, r.top, r.right, r.bottom], inside: r.left >= box.left - 1 && r.right <= box.right + 1 }; }); }"""
+        for chart in ("#unroll-chart", "#bound-chart"):
+            texts = page.locator(chart).evaluate(measure)
+            small = [t for t in texts if t["px"] < 11]
+            assert not small, f"{chart}: text below 11 px: {small[:3]}"
+            assert all(t["inside"] for t in texts), f"{chart}: text outside the chart: {[t for t in texts if not t['inside']][:3]}"
+            for i, a in enumerate(texts):
+                for b in texts[i + 1:]:
+                    overlap = min(a["box"][2], b["box"][2]) - max(a["box"][0], b["box"][0]) > 1 and \
+                        min(a["box"][3], b["box"][3]) - max(a["box"][1], b["box"][1]) > 1
+                    assert not overlap, f"{chart}: {a['text']!r} overlaps {b['text']!r}"
+            assert page.locator(f"{chart} text.axis-label").text_content().strip(), f"{chart}: no y-axis label"
+        assert "^" not in page.locator("#unroll-chart").text_content() + page.locator("#bound-chart").text_content()
+        _set(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, "0"))
+        assert page.locator("#unroll-chart polyline.series-a").count() == 0
+        assert "log axis" in page.locator("#unroll-chart text.note").text_content()
+        assert "log axis" in page.locator("#unroll-power").inner_text()
     finally:
         visit.close()

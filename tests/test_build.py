@@ -17,7 +17,7 @@ def test_parameter_edit_makes_outputs_stale_and_a_build_repairs_them(python, rep
     assert built.returncode == 0, built.stderr
     table = (repo_copy / "docs" / "snippets" / "statland-table.md").read_text()
     assert "−0.25" not in table  # the table shows values, not weights
-    assert "| High, Medium | 1.8 → 1.8 | 0.45 → 0.45 | — | **0.495** | Low |" in table
+    assert "| High, Medium | **0.495** | Low | 1.8 → 1.8 | 0.45 → 0.45 | — |" in table
     assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode == 0
 
 

@@ -41,42 +41,65 @@
     });
   }
 
-  /* A chart frame: x from 1 to xMax (linear), y as log10 from lo to hi (whole decades). */
+  /* A chart frame: x from 1 to xMax (linear), y as log10 from lo to hi (whole decades).
+     The drawing is 640 units wide on a wide screen and 360 on a phone, so its text (CSS
+     px in the drawing's units) stays at least 11 px on the screen. */
   var BOX = { left: 64, right: 620, top: 16, bottom: 252 };
+  var WIDE = 640, NARROW = 360, HEIGHT = 350;
 
-  function frame(svg, xMax, lo, hi, xLabel) {
+  function fit(svg) {
+    var width = svg.getBoundingClientRect().width < 560 ? NARROW : WIDE;
+    BOX.right = width - 20;
+    svg.setAttribute("viewBox", "0 0 " + width + " " + HEIGHT);
+    return width;
+  }
+
+  function frame(svg, xMax, lo, hi, xLabel, yLabel) {
     clear(svg);
+    var width = fit(svg);
     var x = function (t) { return BOX.left + (xMax === 1 ? 0 : (t - 1) / (xMax - 1)) * (BOX.right - BOX.left); };
     var y = function (log) { return BOX.bottom - (log - lo) / (hi - lo) * (BOX.bottom - BOX.top); };
     var decades = hi - lo;
-    var every = Math.max(1, Math.ceil(decades / 8));
+    var every = Math.max(1, Math.ceil(decades / (width === NARROW ? 6 : 8)));
     for (var d = lo; d <= hi; d += every) {
       el("line", { "class": "grid", x1: BOX.left, x2: BOX.right, y1: y(d), y2: y(d) }, svg);
       var label = el("text", { x: BOX.left - 8, y: y(d) + 4, "text-anchor": "end" }, svg);
       label.textContent = d === 0 ? "1" : "10" + String(d).split("").map(function (c) { return SUPERSCRIPT[c]; }).join("");
     }
-    var ticks = xMax <= 10 ? 1 : xMax <= 25 ? 5 : 10;
+    var ticks = xMax <= (width === NARROW ? 6 : 10) ? 1 : xMax <= 25 ? 5 : 10;
     for (var t = 1; t <= xMax; t++) {
       if (t !== 1 && t % ticks !== 0 && t !== xMax) continue;
+      if (t !== xMax && t !== 1 && xMax - t < ticks / 2) continue;  // no two labels on top of each other
       var tick = el("text", { x: x(t), y: BOX.bottom + 18, "text-anchor": "middle" }, svg);
       tick.textContent = String(t);
     }
     el("path", { "class": "axis", d: "M" + BOX.left + "," + BOX.top + "V" + BOX.bottom + "H" + BOX.right }, svg);
     var caption = el("text", { x: (BOX.left + BOX.right) / 2, y: BOX.bottom + 40, "text-anchor": "middle" }, svg);
     caption.textContent = xLabel;
+    var side = el("text", { x: 0, y: 0, "text-anchor": "middle", "class": "axis-label",
+                            transform: "translate(14 " + (BOX.top + BOX.bottom) / 2 + ") rotate(-90)" }, svg);
+    side.textContent = yLabel;
     return { x: x, y: y };
   }
 
-  /* The legend sits under the x-axis label, one row per series, clear of the data. */
+  /* The legend sits under the x-axis label, one row per series, clear of the data;
+     rows are 1.6 lines apart at the chart's font size, so they never overlap. */
   function legend(svg, items) {
-    var left = BOX.left;
+    var left = 14;
+    var size = parseFloat(getComputedStyle(svg.querySelector("text") || svg).fontSize) || 13;
     items.forEach(function (item, i) {
-      var row = BOX.bottom + 64 + i * 18;
-      if (item.dot) el("circle", { "class": item.cls + " legend", cx: left + 12, cy: row - 4, r: 4 }, svg);
-      else el("line", { "class": item.cls + " legend", x1: left, x2: left + 24, y1: row - 4, y2: row - 4 }, svg);
+      var row = BOX.bottom + 40 + 1.6 * size * (i + 1);
+      if (item.dot) el("circle", { "class": item.cls + " legend", cx: left + 12, cy: row - size / 3, r: 4 }, svg);
+      else el("line", { "class": item.cls + " legend", x1: left, x2: left + 24, y1: row - size / 3, y2: row - size / 3 }, svg);
       var text = el("text", { x: left + 32, y: row }, svg);
       text.textContent = item.label;
     });
+  }
+
+  /* A note in the plot area, for when a series cannot be drawn. */
+  function note(svg, text) {
+    var node = el("text", { x: (BOX.left + BOX.right) / 2, y: (BOX.top + BOX.bottom) / 2, "text-anchor": "middle", "class": "note" }, svg);
+    node.textContent = text;
   }
 
   function log10(text) { return Math.log10(Math.abs(Number(text))); }
@@ -128,25 +151,28 @@
       root.querySelector("#unroll-t-value").textContent = String(T);
       var powers = data.powers[i].slice(0, T);
       var predictions = data.predictions[select.value][i].slice(0, T);
-      show(root.querySelector("#unroll-power"), powers[T - 1], Number(w2) < 0 ? " (the sign alternates from step to step)" : "");
+      show(root.querySelector("#unroll-power"), powers[T - 1], Number(w2) < 0 ? " (the sign alternates from step to step)"
+        : Number(w2) === 0 ? " (zero for every t: a log axis has no zero, so the chart shows no line)" : "");
       var last = predictions[T - 1];
       show(root.querySelector("#unroll-prediction"), last, Number(last) <= 0 ? " (not drawn: a log axis has no zero or negative values)" : "");
 
       var logs = powers.map(log10).concat(predictions.filter(function (p) { return Number(p) > 0; }).map(log10));
       var r = range(logs);
-      var f = frame(svg, T, r[0], r[1], "t, the number of days");
+      var f = frame(svg, T, r[0], r[1], "t, the number of days", "value (log scale)");
       var line = powers.map(function (p, k) { return isFinite(log10(p)) ? f.x(k + 1) + "," + f.y(log10(p)) : null; })
         .filter(Boolean);
       if (line.length) el("polyline", { "class": "series-a", points: line.join(" ") }, svg);
+      else note(svg, "w\u2082 = 0: |w\u2082|\u1d57 = 0, not drawn on a log axis");
       predictions.forEach(function (p, k) {
         if (Number(p) > 0) el("circle", { "class": "series-b-dot", cx: f.x(k + 1), cy: f.y(log10(p)), r: 3.5 }, svg);
       });
       legend(svg, [
-        { cls: "series-a", label: "|w2|^(t\u22121)" },
-        { cls: "series-b-dot", dot: true, label: "prediction after t days (" + data.patterns[select.value] + ")" },
+        { cls: "series-a", label: "|w\u2082|\u1d57\u207b\u00b9" },
+        { cls: "series-b-dot", dot: true, label: "prediction after t days" },
       ]);
     }
     [w2Input, tInput, select].forEach(function (input) { input.addEventListener("input", update); });
+    addEventListener("resize", update);
     update();
   }
 
@@ -178,17 +204,18 @@
 
       var logs = run.measured.map(log10).concat([log10(run.rate), log10(run.bound)]);
       var r = range(logs);
-      var f = frame(svg, n, r[0], r[1], "t \u2212 k, the number of steps the gradient travels back");
+      var f = frame(svg, n, r[0], r[1], "t \u2212 k, steps the gradient travels back", "norm (log scale)");
       el("line", { "class": "series-b", x1: f.x(1), y1: f.y(log10(run.rate)), x2: f.x(n), y2: f.y(log10(run.bound)) }, svg);
       run.measured.forEach(function (m, k) {
         if (Number(m) > 0) el("circle", { "class": "series-a-dot", cx: f.x(k + 1), cy: f.y(log10(m)), r: 3.5 }, svg);
       });
       legend(svg, [
-        { cls: "series-b", label: "bound (\u03b3\u03bb)^(t\u2212k)" },
-        { cls: "series-a-dot", dot: true, label: "measured \u2016\u2202h_t/\u2202h_k\u2016\u2082" },
+        { cls: "series-b", label: "bound (\u03b3\u03bb)\u1d57\u207b\u1d4f" },
+        { cls: "series-a-dot", dot: true, label: "measured \u2016\u2202h\u209c/\u2202h\u2096\u2016\u2082" },
       ]);
     }
     [gInput, lInput, ensemble].forEach(function (input) { input.addEventListener("input", update); });
+    addEventListener("resize", update);
     update();
   }
 

@@ -481,7 +481,7 @@ def fading_weights(params) -> list[float]:
 
 @snippet("memory-fading-table", reads=("memory.w2_values",))
 def memory_fading_table(params) -> str:
-    lines = ["| \\(w_2\\) | steps until at most half is left | steps until at most 1% is left |",
+    lines = ["| weight \\(w_2\\) | steps until at most half is left | steps until at most 1% is left |",
              "|--:|--:|--:|"]
     for w2 in params["memory.w2_values"]:
         if abs(w2) < 1:

@@ -80,7 +80,7 @@ def activation_derivatives(fig, params, theme) -> Text:
                 arrowprops=dict(arrowstyle="-", color=theme.muted))
     for side in (-10, 10):
         ax.plot([side], [tails["derivative_plus_10"]], "o", color=theme.warm, ms=4)
-    ax.annotate(f"σ′(±10) ≈ {tails['shown']}", (10, 0), xytext=(1.5, 0.62), color=theme.ink, fontsize=12,
+    ax.annotate(f"σ′(±10) ≈ {tails['shown']}", (10, 0), xytext=(3.0, 0.12), color=theme.ink, fontsize=12,
                 arrowprops=dict(arrowstyle="-", color=theme.muted))
     axes[1].annotate("tanh′(0) = 1", (0, 1), xytext=(0.6, 0.55), color=theme.ink, fontsize=12,
                      arrowprops=dict(arrowstyle="-", color=theme.muted))
@@ -209,7 +209,7 @@ def pascanu_cliff(fig, params, theme) -> Text:
     bar.set_label(r"loss $E = (\sigma(x_{50}) - 0.7)^2$")
     wall_w = w[w > 4.3]
     ax.plot(wall_w, pascanu.wall_bias(wall_w), color="white", lw=1, ls=(0, (2, 2)))
-    ax.text(wall_w[-1] - 0.2, float(pascanu.wall_bias(wall_w[-1])) + 0.3, "wall", color="white", ha="right",
+    ax.text(wall_w[-1] - 0.2, float(pascanu.wall_bias(wall_w[-1])) + 0.3, "wall", color="#1f2328", ha="right",
             fontsize=12, rotation=-30)
 
     def inside(path):

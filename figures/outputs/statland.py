@@ -41,26 +41,29 @@ def _latex(arithmetic: str) -> str:
 
 @snippet("statland-table", reads=SCENARIO_READS)
 def table(params) -> str:
-    """One row per sequence; each day's cell shows the sum x_t and the activation y_t."""
+    """One row per sequence: the prediction and the observed price first (on a phone they
+    are what shows before the table scrolls), then each day's sum x_t and activation y_t."""
     rows = traces(params)
     longest = max(len(trace.steps) for trace, _, _ in rows.values())
-    header = ["Inputs, oldest first"] + [f"Day {t}: x{sub(t)} → y{sub(t)}" for t in range(1, longest + 1)]
-    header += ["Prediction", "Observed next day"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([":--"] + [":-:"] * (len(header) - 2) + [":--"]) + "|"]
+    header = ["Inputs, oldest first", "Prediction", "Observed next day"]
+    header += [f"Day {t}: x{sub(t)} → y{sub(t)}" for t in range(1, longest + 1)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([":--", ":-:", ":--"] + [":-:"] * longest) + "|"]
     for trace, words, observed in rows.values():
-        cells = [words] + [f"{show(step.x)} → {show(step.y)}" for step in trace.steps]
+        cells = [words, f"**{show(trace.prediction)}**", observed or "not given"]
+        cells += [f"{show(step.x)} → {show(step.y)}" for step in trace.steps]
         cells += ["—"] * (longest - len(trace.steps))
-        cells += [f"**{show(trace.prediction)}**", observed or "not given"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def _steps_markdown(trace: Trace) -> str:
+    """One equation per line (x_1, y_1, x_2, …), so that a phone shows every column."""
     rows = []
     for step in trace.steps:
-        rows.append(rf"x_{{{step.t}}} &= {_latex(step.x_arithmetic)} & y_{{{step.t}}} &= {_latex(step.y_arithmetic)}")
+        rows.append(rf"x_{{{step.t}}} &= {_latex(step.x_arithmetic)}")
+        rows.append(rf"y_{{{step.t}}} &= {_latex(step.y_arithmetic)}")
     last = trace.steps[-1]
-    rows.append(rf"\text{{prediction}} &= {_latex(last.output_arithmetic)} & &")
+    rows.append(rf"\text{{prediction}} &= {_latex(last.output_arithmetic)}")
     body = " \\\\\n".join(rows)
     return f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$\n"
 
