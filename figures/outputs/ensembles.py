@@ -161,7 +161,6 @@ def ensemble_jacobians(fig, params, theme) -> Text:
     ax.set_ylabel("log₁₀ ‖∂h_T/∂h_k‖")
     ax.set_title(f"tanh networks, λ = {show(large)} or ρ = {show(large)}")
     ax.grid(True, lw=0.5)
-    fig.subplots_adjust(right=0.66)
     return Text(
         alt=(f"Line chart, logarithmic vertical axis, of the median Jacobian norm against T − k from 0 to {T} for "
              f"tanh networks of four kinds, with their middle half shaded and the bound ({show(large)})^(T−k) dashed. "

@@ -100,7 +100,6 @@ def latch_figure(fig, params, theme) -> Text:
     bottom.set_ylabel("|∂h_T/∂h_(T−k)|")
     bottom.set_xlim(0, steps + 6)
     bottom.grid(True, lw=0.5)
-    fig.subplots_adjust(hspace=0.55)
     return Text(
         alt=("Three panels about the one-unit latch h_t = tanh(w h_(t−1) + u_t). Top: the curves tanh(w h) cross the "
              "diagonal at two attractors ±h* and at 0. Middle: against the largest constant push the stored bit "
