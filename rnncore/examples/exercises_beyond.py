@@ -118,14 +118,14 @@ def gru_interpolation() -> Example:
         title="One interpolation step",
         question=(f"A GRU unit holds h_(t−1) = {s(h)}. Today its update gate is z = {s(z)} and its "
                   f"candidate is n = {s(n)}. What is h_t with this guide's convention? And what would it be "
-                  f"with the gates' roles swapped, h_t = z n + (1 {MINUS} z) h_(t−1), as in Cho et al.'s paper?"),
+                  f"with the gates' roles swapped, h_t = z n + (1 {MINUS} z) h_(t−1), the way several textbooks write it?"),
         answer=(f"Here z weighs the old state: h_t = (1 {MINUS} z) n + z h_(t−1) = {s(one_minus)} {TIMES} ({s(n)}) "
                 f"+ {s(z)} {TIMES} {s(h)} = **{s(guide)}**. The state barely moves toward the candidate. "
                 f"Swapped, the same numbers give {s(z)} {TIMES} ({s(n)}) + {s(one_minus)} {TIMES} {s(h)} = "
                 f"**{s(swapped)}**: the unit takes most of the candidate and even changes sign. Both "
                 f"conventions describe the same family of networks (learning z or 1 {MINUS} z is the same), "
-                f"but weights trained in one cannot be read in the other; PyTorch and `rnncore.gru` use the "
-                f"first."),
+                f"but weights trained in one cannot be read in the other: check which one a library uses. "
+                f"PyTorch and `rnncore.gru` use the first."),
         value=[guide, swapped], display=f"{s(guide)}; swapped {s(swapped)}",
     )
 
