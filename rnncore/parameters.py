@@ -128,3 +128,22 @@ def first_length_where_all_at_once_is_larger(D: int, H: int, O: int) -> int:
     while all_at_once_count(D, H, O, T) <= rnn:
         T += 1
     return T
+
+
+GATED_FORMULAS = {"rnn": "H·(D + H + 1) + O·H + O", "lstm": "4H·(D + H + 1) + O·H + O",
+                  "gru": "3H·(D + H + 1) + H + O·H + O"}
+
+
+def model_count(kind: str, D: int, H: int, O: int) -> int:
+    """Numbers to train in a tanh RNN, an LSTM or a GRU (``kind`` rnn, lstm, gru), counted
+    from the arrays rnncore's model holds. The LSTM has four blocks of the RNN's H·(D + H + 1)
+    (gates i, f, g, o), the GRU three (r, z, n) plus its bias b_hn inside the reset;
+    all three add the readout O·H + O."""
+    from . import gru, lstm, rnn
+
+    D, H, O = _size("input size D", D), _size("hidden size H", H), _size("output size O", O)
+    makers = {"rnn": rnn.RNN.random, "lstm": lstm.LSTM.random, "gru": gru.GRU.random}
+    if kind not in makers:
+        raise ValueError(f"unknown model {kind!r}; choose rnn, lstm or gru")
+    model = makers[kind](D, H, O)
+    return int(sum(np.asarray(array).size for array in model.parameters().values()))

@@ -83,13 +83,15 @@ def test_a_new_chapter_without_exercises_fails(nav, tmp_path):
     for page in chapter_pages(nav):
         (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / page).write_text((DOCS / page).read_text("utf-8"), "utf-8")
-    (tmp_path / "lstm.md").write_text("# The LSTM\n\n## Gates\n\nText.\n", "utf-8")
-    grown = [*nav, {"Beyond the vanilla RNN": [{"The LSTM": "lstm.md"}]}]
+    new = "attention.md"  # a chapter that does not exist yet
+    assert new not in chapter_pages(nav)
+    (tmp_path / new).write_text("# Attention\n\n## Queries and keys\n\nText.\n", "utf-8")
+    grown = [*nav, {"What came next": [{"Attention": new}]}]
     assert missing_exercises(grown, tmp_path, examples.exercise_pages()) == [
-        "lstm.md: its last section is not '## Exercises'"]
-    (tmp_path / "lstm.md").write_text("# The LSTM\n\n## Exercises\n\n" + include("lstm.md") + "\n", "utf-8")
+        f"{new}: its last section is not '## Exercises'"]
+    (tmp_path / new).write_text("# Attention\n\n## Exercises\n\n" + include(new) + "\n", "utf-8")
     assert missing_exercises(grown, tmp_path, examples.exercise_pages()) == [
-        "lstm.md: 0 exercises registered, 3 to 5 wanted"]
+        f"{new}: 0 exercises registered, 3 to 5 wanted"]
 
 
 def test_exercises_belong_to_chapters_and_each_chapter_has_every_kind(nav):
@@ -182,11 +184,21 @@ PINNED = {
                                  "100000000000000000000000000000000000000000000000000"] * 2
                                 + ["-57264168970223481226273458862846808078011946889/"
                                    "10000000000000000000000000000000000000000000000000"],
+    "ex-lstm-one-step": [0.9972, 0.3802],
+    "ex-lstm-forget-95": "8663234049605954426644038200675212212900743262211018069459689001/"
+                         "112589990684262400000000000000000000000000000000000000000000000000",
+    "ex-gru-interpolation": [0.67, -0.37],
+    "ex-gru-half-life": [15, 0.4825],
+    "ex-flow-direct-path": [0.5, 0.7311, 0.9526, 1.7e-18, 9.4e-09, 0.057],
+    "ex-flow-larger-bias": [2.7e-14, 2.6e-07, 0.022, 0.057],
+    "ex-longrange-parameters": [97, 361, 281],
+    "ex-longrange-lazy-model": ["2/3", 0.668],
 }
 #: Conceptual exercises carry the gist of the answer as their value; the rest are pinned above.
 GIST = {"ex-architectures-assumptions", "ex-training-why-sum", "ex-vanishing-learning-rate",
         "ex-remedies-clip-vanishing", "ex-sequences-long-medium", "ex-bound-saturation",
-        "ex-bound-relu", "ex-memory-when-to-fade", "ex-remedies-truncation"}
+        "ex-bound-relu", "ex-memory-when-to-fade", "ex-remedies-truncation", "ex-lstm-no-forgetting",
+        "ex-gru-tied-gates", "ex-flow-same-quantity", "ex-longrange-path-length"}
 
 
 def test_every_exercise_is_pinned():
@@ -281,6 +293,81 @@ def test_all_at_once_ties_the_rnn_one_day_before_it_overtakes():
     from rnncore import parameters
     assert parameters.all_at_once_count(1, 16, 1, 17) == parameters.rnn_count(1, 16, 1).total
     assert "T = 17 (a tie)" in examples.get("ex-sequences-all-at-once").answer
+
+
+# --- Beyond the vanilla RNN ---------------------------------------------------------------------
+
+def test_lstm_step_exercise_matches_the_formulas():
+    """ex-lstm-one-step: c = f c₀ + i g and h = o tanh(c) with the gates σ(1), σ(2), tanh(1), σ(0)."""
+    import math
+    sig = lambda a: 1 / (1 + math.exp(-a))  # noqa: E731
+    c = sig(2) * 0.5 + sig(1) * math.tanh(1)
+    assert PINNED["ex-lstm-one-step"] == [round(c, 4), round(0.5 * math.tanh(c), 4)]
+
+
+def test_forget_95_drops_below_a_tenth_at_45_days():
+    assert 0.95 ** 44 > 0.1 > 0.95 ** 45
+    assert 0.95 ** 50 < 0.1 and round(0.95 ** 50 / 0.9 ** 50) == 15
+    assert "0.95⁴⁵ is already below a tenth" in examples.get("ex-lstm-forget-95").answer
+
+
+def test_gru_interpolation_follows_the_engine_convention():
+    """ex-gru-interpolation: rnncore.gru weighs the old state by z. A one-unit GRU whose gates
+    and candidate are set through their biases gives (1 − z) n + z h."""
+    import numpy as np
+    from rnncore import gru
+    z_bias, n_bias, h0 = 2.0, -0.5, 0.8
+    model = gru.one_unit(reset_gate=(0, 0, 0), update_gate=(0, 0, z_bias), candidate=(0, 0, n_bias, 0))
+    h = gru.forward(model, np.zeros((1, 1, 1)), h0=np.array([[h0]])).h[0, 0, 0]
+    z, n = 1 / (1 + np.exp(-z_bias)), np.tanh(n_bias)
+    assert h == pytest.approx((1 - z) * n + z * h0, abs=1e-15)
+    new, swapped = PINNED["ex-gru-interpolation"]
+    assert new > 0 > swapped  # swapped, the state changes sign
+
+
+def test_gru_half_life_is_the_power_of_its_gate():
+    import math
+    z = 1 / (1 + math.exp(-3))
+    day, h = PINNED["ex-gru-half-life"]
+    assert z ** (day - 1) >= 0.5 > z ** day and round(z ** day, 4) == h
+
+
+def test_flow_medians_gain_orders_of_magnitude_then_level_off():
+    """ex-flow-larger-bias: 0 → 1 → 3 each gains more than 100×; 3 → 5 less than 10×."""
+    from rnncore.examples.exercises_beyond import larger_bias_medians
+    m = larger_bias_medians()
+    assert m[1] / m[0] > 100 and m[2] / m[1] > 100
+    assert 1 < m[3] / m[2] < 10
+    assert "it levels off" in examples.get("ex-flow-larger-bias").answer
+
+
+def test_direct_path_is_not_the_measured_median():
+    """ex-flow-direct-path: the direct path alone orders the biases as the medians do, but is not them."""
+    direct = PINNED["ex-flow-direct-path"][3:]
+    measured = PINNED["ex-flow-larger-bias"][:3]
+    assert direct == sorted(direct) and measured == sorted(measured)
+    assert all(d != m for d, m in zip(direct, measured))
+
+
+def test_model_count_matches_the_formulas():
+    from rnncore.parameters import model_count, rnn_count
+    for D, H, O in ((2, 8, 1), (1, 1, 1), (3, 5, 2)):
+        assert model_count("rnn", D, H, O) == rnn_count(D, H, O).total == H * (D + H + 1) + O * H + O
+        assert model_count("lstm", D, H, O) == 4 * H * (D + H + 1) + O * H + O
+        assert model_count("gru", D, H, O) == 3 * H * (D + H + 1) + H + O * H + O
+    with pytest.raises(ValueError, match="unknown model 'cnn'"):
+        model_count("cnn", 1, 1, 1)
+    with pytest.raises(ValueError, match="hidden size H must be a positive whole number"):
+        model_count("lstm", 1, 0, 1)
+
+
+def test_lazy_model_pays_twice_the_baseline():
+    from rnncore import tasks
+    import numpy as np
+    batch = tasks.remember_first(50, 100_000, np.random.default_rng(1))
+    sampled = float(np.mean((batch.answer - batch.x[:, -1, 0]) ** 2))
+    assert sampled == pytest.approx(2 / 3, abs=0.01)
+    assert float(np.mean(batch.answer ** 2)) == pytest.approx(tasks.BASELINE_MSE["remember_first"], abs=0.01)
 
 
 # --- the from-scratch notebook -------------------------------------------------------------
