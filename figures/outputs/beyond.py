@@ -84,7 +84,7 @@ def table_values(run, rows, x) -> dict[str, list[float]]:
 def markdown_table(run, rows, x, digits: int) -> str:
     data = table_values(run, rows, x)
     T = len(x)
-    header = "| | " + " | ".join(f"Day {t}<br>{price_name(x[t - 1])}" for t in range(1, T + 1)) + " |"
+    header = "| Quantity | " + " | ".join(f"Day {t}<br>{price_name(x[t - 1])}" for t in range(1, T + 1)) + " |"
     lines = [header, "|:--|" + "--:|" * T]
     for key, label in rows:
         cells = [show(v) for v in data[key]] if key == "price" else \
@@ -120,7 +120,7 @@ def lstm_cell_path(params) -> str:
     """∂c_T/∂c_k along the cell alone against every path."""
     digits = int(params["beyond.digits"])
     T = len(params["beyond.prices"])
-    lines = [f"| \\(k\\) | Direct path \\(\\prod_{{t=k+1}}^{{{T}}} f_t\\) | All paths \\(\\partial c_{{{T}}}/\\partial c_k\\) "
+    lines = [f"| steps back \\(k\\) | Direct path \\(\\prod_{{t=k+1}}^{{{T}}} f_t\\) | All paths \\(\\partial c_{{{T}}}/\\partial c_k\\) "
              "| Through \\(h\\) (the difference) |", "|--:|--:|--:|--:|"]
     for k, direct, full in cell_path_rows(params):
         lines.append(f"| {k} | {fixed(direct, digits)} | {fixed(full, digits)} | {fixed(full - direct, digits)} |")

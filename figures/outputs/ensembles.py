@@ -67,7 +67,7 @@ def _short(kind: str, scale: str, run) -> str:
 def lambda_rho_example(params) -> str:
     lam, rho = spectral_norm(EXAMPLE), spectral_radius(EXAMPLE)
     norms = ensembles.linear_power_norms(EXAMPLE, max(EXAMPLE_POWERS))
-    lines = ["| \\(n\\) | \\(\\lVert W^n \\rVert\\) | \\(\\lambda^n\\) | \\(\\rho^n\\) |", "|--:|--:|--:|--:|"]
+    lines = ["| power \\(n\\) | measured \\(\\lVert W^n \\rVert\\) | bound \\(\\lambda^n\\) | long-run rate \\(\\rho^n\\) |", "|--:|--:|--:|--:|"]
     for n in EXAMPLE_POWERS:
         lines.append(f"| {n} | {sci(norms[n], 3)} | {sci(lam ** n, 3)} | {sci(rho ** n, 3)} |")
     return "\n".join(lines) + "\n"
@@ -78,7 +78,7 @@ def ensemble_table(params) -> str:
     runs = studies(params)
     T = int(params["gradients.steps"])
     n = int(params["gradients.networks"])
-    lines = [f"| \\(W_{{hh}}\\) | median \\(\\lambda\\) | median \\(\\rho\\) | bound \\((\\gamma\\lambda)^{{{T}}}\\) "
+    lines = [f"| matrices \\(W_{{hh}}\\) | median \\(\\lambda\\) | median \\(\\rho\\) | bound \\((\\gamma\\lambda)^{{{T}}}\\) "
              f"| median \\(\\lVert \\partial h_{{{T}}}/\\partial h_0 \\rVert\\) | range | networks that grow (of {n}) |",
              "|:--|--:|--:|--:|--:|--:|--:|"]
     for (kind, scale, size), run in runs.items():

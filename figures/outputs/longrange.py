@@ -93,7 +93,7 @@ def long_range_table(params) -> str:
     """Runs solved out of the seeds, and the median test loss, per model and length."""
     results = studies(params)
     s = settings(params)
-    lines = ["| Model | " + " | ".join(f"\\(T = {T}\\)" for T in s["lengths"]) + " |",
+    lines = ["| Model | " + " | ".join(f"*T* = {T}" for T in s["lengths"]) + " |",
              "|:--|" + "--:|" * len(s["lengths"])]
     for kind, label in MODELS:
         study = results[kind]
