@@ -152,7 +152,7 @@
       var powers = data.powers[i].slice(0, T);
       var predictions = data.predictions[select.value][i].slice(0, T);
       show(root.querySelector("#unroll-power"), powers[T - 1], Number(w2) < 0 ? " (the sign alternates from step to step)"
-        : Number(w2) === 0 ? " (zero for every t: a log axis has no zero, so the chart shows no line)" : "");
+        : Number(w2) === 0 && T > 1 ? " (zero from t = 2 on: a log axis has no zero, so the chart shows no line)" : "");
       var last = predictions[T - 1];
       show(root.querySelector("#unroll-prediction"), last, Number(last) <= 0 ? " (not drawn: a log axis has no zero or negative values)" : "");
 
@@ -161,8 +161,8 @@
       var f = frame(svg, T, r[0], r[1], "t, the number of days", "value (log scale)");
       var line = powers.map(function (p, k) { return isFinite(log10(p)) ? f.x(k + 1) + "," + f.y(log10(p)) : null; })
         .filter(Boolean);
-      if (line.length) el("polyline", { "class": "series-a", points: line.join(" ") }, svg);
-      else note(svg, "w\u2082 = 0: |w\u2082|\u1d57 = 0, not drawn on a log axis");
+      if (line.length > 1 || Number(w2) !== 0) el("polyline", { "class": "series-a", points: line.join(" ") }, svg);
+      else note(svg, "w\u2082 = 0: |w\u2082|\u1d57\u207b\u00b9 = 0 from t = 2, not drawn on a log axis");
       predictions.forEach(function (p, k) {
         if (Number(p) > 0) el("circle", { "class": "series-b-dot", cx: f.x(k + 1), cy: f.y(log10(p)), r: 3.5 }, svg);
       });
