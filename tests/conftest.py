@@ -53,3 +53,30 @@ def central_difference(f, array, eps=1e-6):
         minus[index] -= eps
         grad[index] = (f(plus) - f(minus)) / (2 * eps)
     return grad
+
+
+def _unavailable(reason: str):
+    from browser_support import REQUIRE_BROWSER
+
+    if os.environ.get(REQUIRE_BROWSER) == "1":
+        pytest.fail(f"{REQUIRE_BROWSER}=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (Playwright's sync API allows one driver per
+    thread, so every test that needs a browser shares this one)."""
+    from browser_support import CHROMIUM_ARGS, find_chromium
+
+    chromium = find_chromium()
+    if chromium is None:
+        _unavailable("no Chromium found (install Debian's chromium package: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed (make setup installs it)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -12,15 +12,14 @@ with ``RNN_GUIDE_REQUIRE_BROWSER=1`` (as ``.ci/run`` sets it) they fail instead.
 from __future__ import annotations
 
 import json
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from browser_support import (CHROMIUM_ARGS, DOCS, REQUIRE_BROWSER, SiteServer, build_site, built_pages,
-                             find_chromium, source_of)
+from browser_support import (DOCS, SiteServer, build_site, built_pages,
+                             source_of)
 
 SCHEMES = ("light", "dark")
 EXCLUDED = {"snippets", "hooks", "overrides", "assets", "figures"}
@@ -51,12 +50,6 @@ def source_pages() -> list[str]:
 PAGES = source_pages()
 
 
-def _unavailable(reason: str):
-    if os.environ.get(REQUIRE_BROWSER) == "1":
-        pytest.fail(f"{REQUIRE_BROWSER}=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     site_dir = tmp_path_factory.mktemp("browser") / "site"
@@ -68,21 +61,6 @@ def site(tmp_path_factory) -> Path:
 def origin(site):
     with SiteServer(site) as server:
         yield server.origin
-
-
-@pytest.fixture(scope="session")
-def browser():
-    chromium = find_chromium()
-    if chromium is None:
-        _unavailable("no Chromium found (install Debian's chromium package: apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed (make setup installs it)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="session", params=SCHEMES)
@@ -657,7 +635,7 @@ def test_phone_layout(phone_contexts, origin, scheme, path):
     visit = Visit(phone_contexts[scheme], origin, path)
     try:
         visit.settle()
-        problems = check_wide_blocks(visit.page) + check_figure_text(visit.page) + axe_violations(visit.page)
+        problems = check_wide_blocks(visit.page) + check_figure_text(visit.page)  # axe: in test_page, both schemes
         assert not problems, f"{path} ({scheme}, 390 px):\n  " + "\n  ".join(problems)
     finally:
         visit.close()

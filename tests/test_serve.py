@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM_ARGS, REQUIRE_BROWSER, fetch, find_chromium, free_port
+from browser_support import fetch, free_port
 from conftest import run
 
 FIGURE = "figures/statland-unrolled-low-low-light.svg"
@@ -114,21 +114,15 @@ def server(repo_copy, tmp_path):
             stop_group(process)
 
 
-def browser_page():
-    chromium = find_chromium()
+def session_browser(request):
+    """The session's Chromium (conftest's ``browser``), or None and why not."""
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if chromium is None or sync_playwright is None:
-        reason = "no Chromium" if chromium is None else "no playwright"
-        if os.environ.get(REQUIRE_BROWSER) == "1":
-            pytest.fail(f"{REQUIRE_BROWSER}=1 but {reason}", pytrace=False)
-        return None, reason
-    return (sync_playwright, chromium), ""
+        return request.getfixturevalue("browser"), ""
+    except pytest.skip.Exception as skipped:
+        return None, str(skipped)
 
 
-def test_serve_regenerates_shows_errors_in_the_page_and_leaves_no_process(server):
+def test_serve_regenerates_shows_errors_in_the_page_and_leaves_no_process(server, request):
     root, url, log, process = server
     text = log.read_text()
     assert f"Serving on {url}" in text, text
@@ -166,16 +160,12 @@ def test_serve_regenerates_shows_errors_in_the_page_and_leaves_no_process(server
 
     # A bad value: one line in the terminal, without a traceback, and the same line
     # in a banner atop the page the author is looking at; a good value clears it.
-    tools, reason = browser_page()
-    browser = playwright = None
-    if tools is not None:
-        sync_playwright, chromium = tools
-        playwright = sync_playwright().start()
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    browser, reason = session_browser(request)
+    context = browser.new_context() if browser is not None else None
     try:
         tab = None
-        if browser is not None:
-            tab = browser.new_page()
+        if context is not None:
+            tab = context.new_page()
             tab.goto(url + "statland/")
             assert tab.locator(f".{BANNER}").count() == 0
         params.write_text(params.read_text().replace("w2 = -0.5", "w2 = nan"))
@@ -198,9 +188,8 @@ def test_serve_regenerates_shows_errors_in_the_page_and_leaves_no_process(server
         if tab is not None:
             tab.wait_for_selector(f".{BANNER}", state="detached", timeout=60_000)
     finally:
-        if browser is not None:
-            browser.close()
-            playwright.stop()
+        if context is not None:
+            context.close()
 
     # Stopping the server the way a terminal does (a signal to the server alone, not
     # its process group) leaves none of the processes it started.
@@ -210,7 +199,7 @@ def test_serve_regenerates_shows_errors_in_the_page_and_leaves_no_process(server
     wait_for(lambda: not [pid for pid in started if alive(pid)], 10,
              "every process the server started to end: "
              + ", ".join(command_line(pid) for pid in started if alive(pid)))
-    if tools is None:
+    if browser is None:
         pytest.skip(f"served-page checks done; the in-browser banner check needs a browser ({reason})")
 
 
