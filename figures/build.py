@@ -684,4 +684,12 @@ def _build(args: argparse.Namespace, names: list[str], OUTPUTS: dict[str, Entry]
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    if code == 2:
+        # A write that failed mid-build killed the render workers; the pool's manager
+        # thread may still be winding down, and the interpreter's exit handlers would
+        # wait on it or print a traceback. The error line is out: leave now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
