@@ -16,12 +16,12 @@ As in micrograd, each step's local derivatives stand beside its forward formulas
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
 
-from .lstm import check_parameters, inputs, sigmoid, squared_error_seed
+from .lstm import GatedCell, check_parameters, inputs, sigmoid, squared_error_seed
 from .rnn import _initial_state
 
 PARAMETERS = ("W", "U", "b", "b_hn", "W_yh", "b_y")
@@ -29,7 +29,8 @@ GATES = ("r", "z", "n")
 
 
 @dataclass
-class GRU:
+class GRU(GatedCell):
+    GATES, PARAMETERS = GATES, PARAMETERS
     W: np.ndarray     # (3H, D) input weights of [r, z, n]
     U: np.ndarray     # (3H, H) recurrent weights
     b: np.ndarray     # (3H,) input-side biases
@@ -45,24 +46,6 @@ class GRU:
         H, O = W.shape[0] // 3, np.asarray(self.W_yh).shape[0]
         check_parameters(self, PARAMETERS, {"U": (3 * H, H), "b": (3 * H,), "b_hn": (H,), "W_yh": (O, H),
                                             "b_y": (O,)})
-
-    @property
-    def sizes(self) -> tuple[int, int, int]:
-        """(D, H, O)."""
-        return self.W.shape[1], self.W.shape[0] // 3, self.W_yh.shape[0]
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in PARAMETERS}
-
-    def replace(self, **changes) -> "GRU":
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return GRU(**values)
-
-    def gate(self, name: str) -> slice:
-        """The rows of W, U and b that belong to one gate, e.g. ``model.b[model.gate("z")]``."""
-        H, k = self.sizes[1], GATES.index(name)
-        return slice(k * H, (k + 1) * H)
 
     @classmethod
     def random(cls, D: int, H: int, O: int, *, seed: int = 0, scale: float = 1.0,

@@ -17,7 +17,8 @@ As in micrograd, each step's local derivatives stand beside its forward formulas
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import dataclasses
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
@@ -75,8 +76,31 @@ def inputs(x, D: int, dtype) -> np.ndarray:
     return x.astype(dtype, copy=False)
 
 
+class GatedCell:
+    """What the LSTM and the GRU share: gate rows stacked in W, U and b, in ``GATES`` order."""
+    GATES: tuple[str, ...]
+    PARAMETERS: tuple[str, ...]
+
+    @property
+    def sizes(self) -> tuple[int, int, int]:
+        """(D, H, O)."""
+        return self.W.shape[1], self.W.shape[0] // len(self.GATES), self.W_yh.shape[0]
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in self.PARAMETERS}
+
+    def replace(self, **changes):
+        return dataclasses.replace(self, **changes)
+
+    def gate(self, name: str) -> slice:
+        """The rows of W, U and b that belong to one gate, e.g. ``model.b[model.gate("f")]``."""
+        H, k = self.sizes[1], self.GATES.index(name)
+        return slice(k * H, (k + 1) * H)
+
+
 @dataclass
-class LSTM:
+class LSTM(GatedCell):
+    GATES, PARAMETERS = GATES, PARAMETERS
     W: np.ndarray     # (4H, D) input weights of the gates [i, f, g, o]
     U: np.ndarray     # (4H, H) recurrent weights
     b: np.ndarray     # (4H,)
@@ -90,24 +114,6 @@ class LSTM:
             raise ValueError(f"W has shape {W.shape}: expected (4H, D), gates i, f, g, o")
         H, O = W.shape[0] // 4, np.asarray(self.W_yh).shape[0]
         check_parameters(self, PARAMETERS, {"U": (4 * H, H), "b": (4 * H,), "W_yh": (O, H), "b_y": (O,)})
-
-    @property
-    def sizes(self) -> tuple[int, int, int]:
-        """(D, H, O)."""
-        return self.W.shape[1], self.W.shape[0] // 4, self.W_yh.shape[0]
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in PARAMETERS}
-
-    def replace(self, **changes) -> "LSTM":
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return LSTM(**values)
-
-    def gate(self, name: str) -> slice:
-        """The rows of W, U and b that belong to one gate, e.g. ``model.b[model.gate("f")]``."""
-        H, k = self.sizes[1], GATES.index(name)
-        return slice(k * H, (k + 1) * H)
 
     @classmethod
     def random(cls, D: int, H: int, O: int, *, seed: int = 0, scale: float = 1.0,

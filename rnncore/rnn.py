@@ -29,7 +29,8 @@ floating-point range, a ValueError names the quantity, the step and what to do i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import dataclasses
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
@@ -94,9 +95,7 @@ class RNN:
         return {name: getattr(self, name) for name in PARAMETERS}
 
     def replace(self, **changes) -> "RNN":
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return RNN(**values)
+        return dataclasses.replace(self, **changes)
 
     def astype(self, dtype) -> "RNN":
         """The same network with its parameters rounded to ``dtype``."""

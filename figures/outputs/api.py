@@ -171,6 +171,13 @@ def api_reference(params) -> str:
             if doc:
                 out += [docstring_html(doc), ""]
             if inspect.isclass(value):
+                for base in value.__mro__[1:]:
+                    inherited = [attribute for attribute, _ in _members(base)] if base.__module__.startswith("rnncore") else []
+                    if inherited:
+                        links = ", ".join(
+                            f"[`{attribute}`](#{_slug(base.__module__ + '-' + base.__name__ + '-' + attribute)})"
+                            for attribute in inherited)
+                        out += [f"Inherits from `{base.__name__}`: {links}.", ""]
                 for attribute, item in _members(value):
                     function = item.fget if isinstance(item, property) else getattr(item, "__func__", item)
                     if isinstance(item, property):
