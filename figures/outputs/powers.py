@@ -124,6 +124,6 @@ def input_shares_figure(fig, params, theme) -> Text:
         alt=(f"Log-scale chart of each day's share of the last copy's sum when {UNROLLS} equal inputs are "
              f"unrolled. With w₂ = 2 day 1 has the largest share, {share_text(firsts[2])}, and each "
              f"later day half as much; with w₂ = 1 every day has {share_text(firsts[1])}; with "
-             f"w2 = 0.5 day 1 has {share_text(firsts[0.5])} and day {UNROLLS} has about a half."),
+             f"w₂ = 0.5 day 1 has {share_text(firsts[0.5])} and day {UNROLLS} has about a half."),
         caption=("With w₂ = 2 the oldest day drowns out the rest; with w₂ = 0.5 the oldest day is a "
                  "rounding error and only the last few days count; with w₂ = 1 every day counts the same."))
