@@ -148,12 +148,12 @@ def trend_colour(theme: Theme, factor: float) -> str:
     return theme.exploding if factor > 1 else theme.vanishing if factor < 1 else theme.edge
 
 
-def band(ax, x, low, high, colour, *, alpha: float = 0.1):
-    """A percentile band: a faint fill with thin edges. Overlapping bands stay readable
-    (several strong translucent fills mix into mud, brown in the dark scheme)."""
-    ax.fill_between(x, low, high, color=colour, alpha=alpha, lw=0)
+def band(ax, theme: Theme, x, low, high, colour):
+    """A percentile band: thin edges and a faint fill. Overlapping bands stay readable
+    (strong translucent fills mix into mud, brown on the dark page)."""
+    ax.fill_between(x, low, high, color=colour, alpha=0.1 if theme.name == "light" else 0.05, lw=0)
     for edge in (low, high):
-        ax.plot(x, edge, color=colour, lw=0.6, alpha=0.55)
+        ax.plot(x, edge, color=colour, lw=0.7, alpha=0.7)
 
 
 RC = {

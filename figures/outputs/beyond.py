@@ -265,7 +265,7 @@ def gradient_flow(fig, params, theme) -> Text:
         seen[kind] = seen.get(kind, 0) + 1
         d = np.arange(study.norms.shape[1])
         low, high = study.quantiles([0.25, 0.75])
-        band(ax, d, low, high, color, alpha=0.07)
+        band(ax, theme, d, low, high, color)
         ax.plot(d, study.median, color=color, lw=2, ls=style, label=study.label)
     ax.set_yscale("log")
     ax.set_xlabel("distance $T - k$ (steps back from the last step)")

@@ -151,7 +151,7 @@ def ensemble_jacobians(fig, params, theme) -> Text:
     for (kind, scale, _), run in runs.items():
         colour = colours[(kind, scale)]
         logs = np.log10(run.norms)
-        band(ax, distance, np.percentile(logs, 25, axis=0), np.percentile(logs, 75, axis=0), colour)
+        band(ax, theme, distance, np.percentile(logs, 25, axis=0), np.percentile(logs, 75, axis=0), colour)
         median = np.log10(run.median)
         ax.plot(distance, median, color=colour, lw=2.2 if kind == "orthogonal" else 1.6)
         ax.text(T + 0.8, median[-1], _short(kind, scale, run), color=colour, fontsize=10.5, va="center", ha="left")

@@ -117,7 +117,7 @@ def jacobian_norms(fig, params, theme) -> Text:
             gl = study.gamma * study.lam
             color = trend_colour(theme, round(gl, 9))
             lo, hi = np.percentile(study.norms, [10, 90], axis=0)
-            band(ax, study.distance, lo, hi, color)
+            band(ax, theme, study.distance, lo, hi, color)
             ax.plot(study.distance, study.median, color=color, lw=2,
                     label=math(f"γλ = {_gl_text(gl)}") + " (" + math(f"λ = {show(round(study.lam, 6))}") + ")")
             ax.plot(study.distance, study.bound, color=color, lw=1.3, ls=(0, (4, 3)))

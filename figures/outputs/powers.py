@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rnncore.exact import grouped, scientific_rounded, show, superscript
+from rnncore.exact import grouped, scientific_rounded, show
 from rnncore.powers import float_overflow_exponent, input_shares, power, powers_log10
 
 from ..registry import Text, figure, values
@@ -78,7 +78,7 @@ def powers_log(fig, params, theme) -> Text:
         ax.annotate(text, (n, y), xytext=(-10, 10 if w2 > 1 else -16), textcoords="offset points",
                     ha="right", color=theme.ink, fontsize=12)
     ticks = list(range(-18, 19, 6))
-    ax.set_yticks(ticks, [math(f"10{superscript(k)}") for k in ticks])
+    ax.set_yticks(ticks, [f"$\\mathdefault{{10^{{{k}}}}}$" for k in ticks])  # as every log axis
     ax.set_ylim(-19, 19)
     ax.set_xlim(0, 60)
     ax.grid(True, lw=0.6)
