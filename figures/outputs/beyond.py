@@ -279,7 +279,7 @@ def gradient_flow(fig, params, theme) -> Text:
         alt=(f"Median lines with shaded bands from the 25th to the 75th percentile, on a log scale, of the norm of "
              f"the gradient of the last step's readout with respect to each input, against the distance back, for "
              f"{N} random networks of each kind with {H} hidden units. Medians at distance {T - 1}: {ends}."),
-        caption=(f"The same quantity for every model: how much the readout of h_T moves when the input k steps back "
+        caption=(f"The same quantity for every model: how much the readout of the last hidden state moves when the input k steps back "
                  f"moves. Lines are medians over {N} seeded networks, bands the middle half. The tanh RNN's "
                  "dependence falls fastest; a forget (or update) gate biased towards 1 keeps distant inputs in reach."),
     )

@@ -363,7 +363,7 @@ def bptt_graph(fig, params, theme) -> Text:
     ax.set_xlim(-0.7, 9.0)
     ax.set_ylim(-1.75, 3.25)
     return Text(
-        alt=("Computation graph of three recurrent steps: states h0, h1, h2, h3 in a row, each h_i fed by input "
+        alt=("Computation graph of three recurrent steps: states h₀, h₁, h₂, h₃ in a row, each hᵢ fed by input "
              "xᵢ through Wₕₓ and by the previous state. Dashed orange arrows run backwards between the states, "
              "each labelled ∂hᵢ/∂hᵢ₋₁ = diag(φ′(zᵢ)) Wₕₕ; above, ∂h₃/∂h₀ is written as the product of the "
              "three factors. The loss ℓ3 is computed from h3."),

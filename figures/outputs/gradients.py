@@ -347,7 +347,8 @@ def truncated_bptt(fig, params, theme) -> Text:
     T = len(d)
     last = max(i for i, c in enumerate(study.contributions) if c > 0)
     return Text(
-        alt=(f"Bar chart on a log scale of the norms of the {T} terms of the gradient ∂ℓ_T/∂Wₕₕ of a tanh network "
+        alt=(f"Bar chart on a log scale of the norms of the {T} terms of the gradient of the last step's loss ℓ "
+             "with respect to Wₕₕ, in a tanh network "
              f"(λ = {show(params['gradients.truncation.lam'])}), by distance into the past. The terms fall from "
              f"{sci(study.contributions[0])} at distance 0 to {sci(study.contributions[last])} at distance {last}"
              + (f" (the term at distance {T - 1} is exactly 0: it multiplies the starting state h₀ = 0). "

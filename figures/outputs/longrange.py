@@ -79,7 +79,7 @@ def long_range(fig, params, theme) -> Text:
     for ax in (top, bottom):
         ax.grid(True, lw=0.5)
     summary = "; ".join(
-        f"{label}: " + ", ".join(f"T = {T} {percent(r)}" for T, r in zip(lengths, results[kind].success_rate))
+        f"{label.replace('W_hh', 'Wₕₕ')}: " + ", ".join(f"T = {T} {percent(r)}" for T, r in zip(lengths, results[kind].success_rate))
         for kind, label in MODELS)
     return Text(
         alt=(f"Two panels against the sequence length T ({', '.join(map(str, lengths))}). Top: the share of the "
