@@ -159,9 +159,9 @@ def draw_unrolled(fig, trace: Trace, theme) -> None:
             start = (COLUMN["relu"] - 0.2, y - BOX_H / 2)
             end = (COLUMN["sum"] + 0.2, y - ROW + BOX_H / 2)
             _arrow(ax, start, end, theme, color=theme.recurrent)
-            ax.text((start[0] + end[0]) / 2 + 0.3, (start[1] + end[1]) / 2 - 0.05,
+            ax.text((start[0] + end[0]) / 2 + 0.45, (start[1] + end[1]) / 2 + 0.22,
                     f"{math(f'× w₂ = {show(w.w2, keep=True)}')}\n{step.feedback_arithmetic}",
-                    ha="left", va="center", fontsize=LABEL_SIZE, color=theme.recurrent, linespacing=1.1)
+                    ha="left", va="center", fontsize=LABEL_SIZE, color=theme.recurrent, linespacing=1.0)
     ax.set_xlim(COLUMN["input"] - BOX_W / 2 - 0.05, COLUMN["output"] + BOX_W / 2 + 0.05)
     ax.set_ylim(-(last - 1) * ROW - BOX_H / 2 - 0.42, BOX_H / 2 + 0.05)
     ax.set_aspect("equal")
