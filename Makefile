@@ -25,7 +25,18 @@ $(KATEX_ASSETS): $(STAMP)
 	cp node_modules/katex/dist/katex-swap.min.css docs/assets/katex/
 	cp node_modules/katex/dist/fonts/*.woff2 docs/assets/katex/fonts/
 
-setup: $(STAMP) $(KATEX_ASSETS)
+# The guide's typeface, Source Sans 3 (SIL Open Font License, shipped beside it): the pages
+# use its variable woff2 files (docs/assets/guide.css), the figures its TTF files
+# straight from node_modules (figures/style.py).
+FONT_ASSETS := docs/assets/fonts/SourceSans3VF-Upright.ttf.woff2
+$(FONT_ASSETS): $(STAMP)
+	rm -rf docs/assets/fonts
+	mkdir -p docs/assets/fonts
+	cp node_modules/source-sans/WOFF2/VF/SourceSans3VF-Upright.ttf.woff2 \
+	   node_modules/source-sans/WOFF2/VF/SourceSans3VF-Italic.ttf.woff2 docs/assets/fonts/
+	cp node_modules/source-sans/LICENSE.md docs/assets/fonts/OFL.txt
+
+setup: $(STAMP) $(KATEX_ASSETS) $(FONT_ASSETS)
 
 PORT ?= 8000
 

@@ -70,6 +70,10 @@ LIBRARIES = {"figure": ("numpy", "matplotlib"), "snippet": ("numpy",)}
 SLOW = "FIGURES_TEST_SLOW"  # test only: seconds to pause inside every file write
 
 
+class SetupError(Exception):
+    """Something ``make setup`` installs is missing (the figures' typeface)."""
+
+
 class WriteError(Exception):
     """A file the build could not write; ``str()`` is the one line to print."""
 
@@ -180,6 +184,16 @@ class Inputs:
                 self._versions[name] = metadata.version(name)
         return ",".join(f"{name}=={self._versions[name]}" for name in LIBRARIES[kind])
 
+    def font(self) -> str:
+        """The figures' typeface, as package-lock.json pins it (figures/style.py loads it)."""
+        if "font" not in self._versions:
+            try:
+                lock = json.loads((ROOT / "package-lock.json").read_text("utf-8"))
+                self._versions["font"] = lock["packages"]["node_modules/source-sans"]["version"]
+            except (OSError, ValueError, KeyError):
+                self._versions["font"] = "unknown"
+        return self._versions["font"]
+
     def fingerprint(self, output: Entry, values: dict) -> str:
         facts = {
             "name": output.name,
@@ -189,6 +203,7 @@ class Inputs:
             "code": {str(path.relative_to(ROOT)): self._hash(path) for path in self.code_files(output)},
             "rnncore": self.rnncore,
             "libraries": self.libraries(output.kind),
+            **({"font": f"source-sans=={self.font()}"} if output.kind == "figure" else {}),
         }
         return sha256(json.dumps(facts, sort_keys=True).encode())
 
@@ -363,7 +378,12 @@ def _warm(names: list[str], kinds: dict[str, str]) -> None:
     """Import the render code (and matplotlib, when a figure is due) before workers fork,
     so that each worker does not pay for the import again."""
     if any(kinds[name] == "figure" for name in names):
-        import figures.style  # noqa: F401
+        import figures.style
+
+        try:
+            figures.style.load_fonts()
+        except figures.style.FontMissing as error:
+            raise SetupError(str(error)) from None
     import figures.render  # noqa: F401
 
 
@@ -653,7 +673,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         return _build(args, names, OUTPUTS, values, prints, started)
-    except WriteError as error:
+    except (WriteError, SetupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -1,42 +1,167 @@
-"""The shared look of every figure, light and dark, and byte-stable SVG output."""
+"""The shared look of every figure, light and dark, and byte-stable SVG output.
+
+One typeface for the figures and the pages: Source Sans 3, from the npm package
+``source-sans`` (pinned by package-lock.json; ``make setup`` installs it). Math in a
+figure is matplotlib's mathtext in Computer Modern, the face KaTeX sets the page's math in.
+
+One colour per meaning, guide-wide: a figure never picks a colour by position but by
+what a line stands for (:class:`Theme`'s roles, :func:`factor_colour` for a per-step
+factor such as w₂ or a forget gate), so a meaning keeps its colour from figure to figure.
+"""
 from __future__ import annotations
 
 import io
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("svg")
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 
+FONT_FAMILY = "Source Sans 3"
+FONT_DIR = Path(__file__).resolve().parent.parent / "node_modules" / "source-sans" / "TTF"
+#: The faces the figures use: regular, bold (titles), italic and bold italic.
+FONT_FILES = tuple(FONT_DIR / f"SourceSans3-{face}.ttf" for face in ("Regular", "Bold", "It", "BoldIt"))
+
+
+class FontMissing(RuntimeError):
+    """The figures' typeface is not installed."""
+
+
+def load_fonts() -> None:
+    """Register Source Sans 3 with matplotlib, or fail in one line telling how to install it."""
+    missing = [path for path in FONT_FILES if not path.is_file()]
+    if missing:
+        raise FontMissing(f"the figures' typeface {FONT_FAMILY} is missing "
+                          f"({missing[0].relative_to(FONT_DIR.parents[2])}): run `make setup`")
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in FONT_FILES:
+        if str(path) not in known:
+            font_manager.fontManager.addfont(str(path))
+
+
 @dataclass(frozen=True)
 class Theme:
+    """Colours by meaning. Every text colour has a contrast of at least 4.5:1 on the
+    page background of its scheme (white; Material's slate #1e2129)."""
     name: str
-    ink: str      # text, axes, strokes
-    muted: str    # secondary text, ignored values
+    ink: str         # text, axes, strokes
+    muted: str       # secondary text, ignored values, reference lines
     grid: str
-    fill: str     # box backgrounds
-    accent: str   # the main series, the prediction
-    warm: str     # a second series, exploding
-    cool: str     # a third series, vanishing
-    green: str
+    fill: str        # box backgrounds
+    # what a growing or shrinking product means, in every figure
+    exploding: str   # grows step by step: w₂ = 2, γλ > 1, a step thrown off the map
+    vanishing: str   # shrinks step by step: w₂ = 0.5, γλ < 1
+    edge: str        # neither: a factor of exactly 1, γλ = 1
+    # the parts of a network
+    prediction: str  # the network's output, the hidden state, the main series of a figure
+    recurrent: str   # what the loop carries to the next step (× w₂)
+    gradient: str    # a derivative, a gradient flowing back
+    input: str       # the input x
+    optimum: str     # the best value, the target a descent should reach
+    clipped: str     # gradient-norm clipping
+    # the three architectures
+    rnn: str
+    lstm: str
+    gru: str
+    # the two companies of the first chapter (the sources call them blue and red)
+    company_blue: str
+    company_red: str
+    # more per-step factors when a figure compares several below 1 (see factor_colour)
+    slow: str        # fades, but slowly (w₂ = 0.8, f = 0.9)
+    slower: str      # fades more slowly still (w₂ = 0.95, f = 0.99)
+    negative: str    # a negative factor: w₂ = −0.5 flips the sign every step
 
 
 THEMES = {
     "light": Theme("light", ink="#1f2328", muted="#59636e", grid="#d1d9e0", fill="#eef0fb",
-                   accent="#3949ab", warm="#c2410c", cool="#0e7490", green="#15803d"),
+                   exploding="#c2410c", vanishing="#0e7490", edge="#59636e",
+                   prediction="#3949ab", recurrent="#c2410c", gradient="#c2410c", input="#0e7490", optimum="#15803d",
+                   clipped="#d6008f", rnn="#be123c", lstm="#3949ab", gru="#15803d",
+                   company_blue="#1d4ed8", company_red="#b91c1c",
+                   slow="#1d4ed8", slower="#7e22ce", negative="#a16207"),
     "dark": Theme("dark", ink="#e6edf3", muted="#9aa4b2", grid="#3d444d", fill="#232840",
-                  accent="#9fa8ff", warm="#fb923c", cool="#22d3ee", green="#4ade80"),
+                  exploding="#fb923c", vanishing="#22d3ee", edge="#9aa4b2",
+                  prediction="#9fa8ff", recurrent="#fb923c", gradient="#fb923c", input="#22d3ee", optimum="#4ade80",
+                  clipped="#ff4fd8", rnn="#fb7185", lstm="#9fa8ff", gru="#4ade80",
+                  company_blue="#60a5fa", company_red="#f87171",
+                  slow="#60a5fa", slower="#d8b4fe", negative="#facc15"),
 }
+
+#: The role of each per-step factor (w₂, a forget gate f) that figures show: the same
+#: value has the same colour in every figure. Values not listed here get spare roles.
+FACTOR_ROLES = {2.0: "exploding", 1.0: "edge", 0.5: "vanishing", 0.8: "slow", 0.9: "slow",
+                0.95: "slower", 0.99: "slower", -0.5: "negative"}
+SPARE_ROLES = ("slow", "slower", "negative", "ink")
+
+
+def factor_colour(theme: Theme, value: float, others=()) -> str:
+    """The colour of a per-step factor. ``others``: the factors the same figure shows,
+    so that values outside :data:`FACTOR_ROLES` get distinct spare colours."""
+    value = float(value)
+    if value in FACTOR_ROLES:
+        return getattr(theme, FACTOR_ROLES[value])
+    spare = sorted({float(v) for v in others if float(v) not in FACTOR_ROLES} | {value})
+    used = {FACTOR_ROLES[float(v)] for v in others if float(v) in FACTOR_ROLES}
+    roles = [role for role in SPARE_ROLES if role not in used] or list(SPARE_ROLES)
+    return getattr(theme, roles[spare.index(value) % len(roles)])
+
+
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵗᵀᵏ", "0123456789-+tTk"))
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₋ₜ", "0123456789-t"))
+MATH_WORDS = {"×": r"\times ", "≈": r"\approx ", "−": "-", "·": r"\cdot ", "γ": r"\gamma ",
+              "λ": r"\lambda ", "σ": r"\sigma ", "ρ": r"\rho ", "η": r"\eta ", "±": r"\pm ", "…": r"\ldots ", "′": "'"}
+
+
+def math(text: str) -> str:
+    """A formula written with Unicode (``2⁵⁰ ≈ 1.13 × 10¹⁵``, ``w₂ = −0.5``) as mathtext,
+    so that the figure sets it like KaTeX sets the page's math."""
+    out, i = [], 0
+    while i < len(text):
+        for table, mark in ((SUPERSCRIPTS, "^"), (SUBSCRIPTS, "_")):
+            if text[i] in table:
+                j = i
+                while j < len(text) and text[j] in table:
+                    j += 1
+                out.append(f"{mark}{{{''.join(table[c] for c in text[i:j])}}}")
+                i = j
+                break
+        else:
+            c = text[i]
+            if c == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+                out.append("{,}")
+            else:
+                out.append(MATH_WORDS.get(c, c))
+            i += 1
+    return "$" + "".join(out) + "$"
+
+
+def trend_colour(theme: Theme, factor: float) -> str:
+    """The colour of a product's per-step factor by what it does: grow, shrink or neither."""
+    return theme.exploding if factor > 1 else theme.vanishing if factor < 1 else theme.edge
+
+
+def band(ax, theme: Theme, x, low, high, colour):
+    """A percentile band: thin edges and a faint fill. Overlapping bands stay readable
+    (strong translucent fills mix into mud, brown on the dark page)."""
+    ax.fill_between(x, low, high, color=colour, alpha=0.1 if theme.name == "light" else 0.05, lw=0)
+    for edge in (low, high):
+        ax.plot(x, edge, color=colour, lw=0.7, alpha=0.7)
+
 
 RC = {
     "svg.hashsalt": "rnn-guide",
     "svg.fonttype": "path",
-    "font.family": "DejaVu Sans",
+    "font.family": FONT_FAMILY,
+    "mathtext.fontset": "cm",  # Computer Modern, as KaTeX sets the page's math
+    "axes.unicode_minus": True,
     "font.size": 11,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -63,7 +188,7 @@ def themed_rc(theme: Theme) -> dict:
         "xtick.labelcolor": theme.ink,
         "ytick.labelcolor": theme.ink,
         "grid.color": theme.grid,
-        "axes.prop_cycle": matplotlib.cycler(color=[theme.accent, theme.warm, theme.cool, theme.green]),
+        "axes.prop_cycle": matplotlib.cycler(color=[theme.prediction]),
     }
 
 
@@ -113,8 +238,11 @@ def render_svg(draw, size: tuple[float, float], theme_name: str):
     """Run ``draw(fig, theme)`` on a fresh figure; return ``(svg bytes, draw's result)``.
 
     Raises :class:`LabelCollision` when two drawn texts overlap or one leaves the figure."""
+    load_fonts()
     theme = THEMES[theme_name]
-    with matplotlib.rc_context(themed_rc(theme)):
+    with matplotlib.rc_context(themed_rc(theme)), warnings.catch_warnings():
+        # a glyph the typeface lacks would come from a fallback font: refuse it
+        warnings.filterwarnings("error", message=r"Glyph .* missing from font")
         fig = Figure(figsize=size, layout="constrained")
         result = draw(fig, theme)
         buffer = io.BytesIO()

@@ -266,7 +266,7 @@ def test_memory_table_and_figure_use_the_same_weights_from_params():
     assert rows == [show(w2) for w2 in params["memory.w2_values"]]
     alt = (ROOT / "docs/snippets/figures/memory-fading.md").read_text(encoding="utf-8")
     for w2 in params["memory.w2_values"]:
-        assert f"w2 = {show(w2)}:" in alt
+        assert f"w₂ = {show(w2)}:" in alt
 
 
 def test_small_percentages_keep_two_significant_digits():
@@ -324,9 +324,9 @@ def test_feedback_loop_line_runs_behind_the_loop_box():
     fig = Figure(figsize=output.size)
     output.function(fig, Params(load(), output.reads, output.name), theme)
     ax = fig.axes[0]
-    loop_lines = [line for line in ax.lines if line.get_color() == theme.warm]
+    loop_lines = [line for line in ax.lines if line.get_color() == theme.recurrent]
     boxes = [patch for patch in ax.patches if isinstance(patch, FancyBboxPatch)
-             and patch.get_edgecolor()[:3] == matplotlib.colors.to_rgb(theme.warm)]
+             and patch.get_edgecolor()[:3] == matplotlib.colors.to_rgb(theme.recurrent)]
     assert loop_lines and len(boxes) == 1
     box = boxes[0]
     x0, y0, w, h = box.get_x(), box.get_y(), box.get_width(), box.get_height()

@@ -139,9 +139,9 @@ def _box(ax, x, y, title, lines, theme, *, height=BOX_H, color=None, strong=Fals
     ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - height / 2), BOX_W, height,
                                 boxstyle="round,pad=0.02,rounding_size=0.12", linewidth=2.2 if strong else 1.2,
                                 edgecolor=color or theme.ink, facecolor=theme.fill))
-    ax.text(x, y + height / 2 - 0.2, title, ha="center", va="center", fontsize=11, color=theme.muted)
-    ax.text(x, y - 0.12, "\n".join(lines), ha="center", va="center", fontsize=12.5 if len(lines) > 1 else 14,
-            color=color or theme.ink, linespacing=1.15, fontweight="bold" if strong else "normal")
+    ax.text(x, y + height / 2 - 0.17, title, ha="center", va="center", fontsize=11, color=theme.muted)
+    ax.text(x, y - 0.15, "\n".join(lines), ha="center", va="center", fontsize=12.5 if len(lines) > 1 else 14,
+            color=color or theme.ink, linespacing=1.0, fontweight="bold" if strong else "normal")
 
 
 def _arrow(ax, start, end, theme, *, color=None):
@@ -164,20 +164,21 @@ def lstm_unrolled(fig, params, theme) -> Text:
         y = -(t - 1) * ROW
         v = lambda a: fixed(a[0, 0], digits)  # noqa: E731
         _box(ax, COLUMNS["x"], y, f"day {t}", [f"{show(x[t - 1])}", price_name(x[t - 1])], theme)
-        _box(ax, COLUMNS["gates"], y, "gates", [f"f = {v(s.f)}", f"i = {v(s.i)}", f"g = {v(s.g)}", f"o = {v(s.o)}"],
+        _box(ax, COLUMNS["gates"], y, "gates", [f"$f$ = {v(s.f)}", f"$i$ = {v(s.i)}", f"$g$ = {v(s.g)}",
+                                                f"$o$ = {v(s.o)}"],
              theme, height=tall)
-        _box(ax, COLUMNS["c"], y, f"cell c{t}", [v(s.c)], theme, color=theme.accent, strong=True)
-        _box(ax, COLUMNS["h"], y, f"hidden h{t}", [v(s.h)], theme, color=theme.warm)
+        _box(ax, COLUMNS["c"], y, f"cell $c_{{{t}}}$", [v(s.c)], theme, color=theme.lstm, strong=True)
+        _box(ax, COLUMNS["h"], y, f"hidden $h_{{{t}}}$", [v(s.h)], theme, color=theme.recurrent)
         _arrow(ax, (COLUMNS["x"] + BOX_W / 2, y), (COLUMNS["gates"] - BOX_W / 2, y), theme)
         _arrow(ax, (COLUMNS["gates"] + BOX_W / 2, y), (COLUMNS["c"] - BOX_W / 2, y), theme)
         _arrow(ax, (COLUMNS["c"] + BOX_W / 2, y), (COLUMNS["h"] - BOX_W / 2, y), theme)
         if t < T:
             nxt = run.step(t + 1)
-            _arrow(ax, (COLUMNS["c"], y - BOX_H / 2), (COLUMNS["c"], y - ROW + BOX_H / 2), theme, color=theme.accent)
-            ax.text(COLUMNS["c"] + 0.08, y - ROW / 2, f"× f{t + 1} = {fixed(nxt.f[0, 0], digits)}", ha="left",
-                    va="center", fontsize=11, color=theme.accent)
+            _arrow(ax, (COLUMNS["c"], y - BOX_H / 2), (COLUMNS["c"], y - ROW + BOX_H / 2), theme, color=theme.lstm)
+            ax.text(COLUMNS["c"] + 0.08, y - ROW / 2, f"× $f_{{{t + 1}}}$ = {fixed(nxt.f[0, 0], digits)}", ha="left",
+                    va="center", fontsize=11, color=theme.lstm)
             _arrow(ax, (COLUMNS["h"] - 0.3, y - BOX_H / 2), (COLUMNS["gates"] + 0.45, y - ROW + tall / 2), theme,
-                   color=theme.warm)
+                   color=theme.recurrent)
     ax.set_xlim(COLUMNS["x"] - BOX_W / 2 - 0.05, COLUMNS["h"] + BOX_W / 2 + 0.05)
     ax.set_ylim(-(T - 1) * ROW - tall / 2 - 0.1, tall / 2 + 0.1)
     ax.set_aspect("equal")
@@ -202,15 +203,18 @@ def forget_decay(fig, params, theme) -> Text:
     days = int(params["beyond.forget.days"])
     n = np.arange(days + 1)
     ax = fig.add_subplot()
-    colors = [theme.warm, theme.cool, theme.green, theme.accent, theme.muted, theme.ink]
+    from ..style import factor_colour
+
     finals = []
-    for f, color in zip(params["beyond.forget.values"], colors):
+    for f in params["beyond.forget.values"]:
+        # f is a per-step factor, as w₂ is: the same value, the same colour
+        color = factor_colour(theme, f, params["beyond.forget.values"])
         curve = float(f) ** n
         finals.append((float(f), float(curve[-1])))
-        ax.plot(n, np.maximum(curve, 1e-300), color=color, lw=2, label=f"f = {show(f)}")
+        ax.plot(n, np.maximum(curve, 1e-300), color=color, lw=2, label=f"$f = {show(f)}$")
     ax.set_yscale("log")
     ax.set_ylim(max(min(v for _, v in finals if v > 0) / 10, 1e-300), 3)
-    ax.set_xlabel("days n the gradient travels back along the cell")
+    ax.set_xlabel("days $n$ the gradient travels back along the cell")
     ax.set_ylabel(r"$f^{\,n}$")
     ax.grid(True, lw=0.5)
     ax.legend(loc="lower left", fontsize=11)
@@ -250,15 +254,21 @@ def flows(params):
 def gradient_flow(fig, params, theme) -> Text:
     studies = flows(params)
     ax = fig.add_subplot()
-    colors = [theme.warm, theme.cool, theme.accent, theme.green, theme.muted, theme.ink, theme.grid]
-    styles = ["-", "-", "-", "--", "-", "--", ":"]
-    for study, color, style in zip(studies, colors, styles):
+    from ..style import band
+
+    # one colour per architecture; the variants of one (gate biases) differ in line style
+    styles = ("-", (0, (5, 2)), (0, (1.2, 1.6)))
+    seen: dict[str, int] = {}
+    for study, (_, kind, _) in zip(studies, flow_models(params)):
+        color = getattr(theme, kind)
+        style = styles[seen.get(kind, 0) % len(styles)]
+        seen[kind] = seen.get(kind, 0) + 1
         d = np.arange(study.norms.shape[1])
         low, high = study.quantiles([0.25, 0.75])
-        ax.fill_between(d, low, high, color=color, alpha=0.15, lw=0)
+        band(ax, theme, d, low, high, color)
         ax.plot(d, study.median, color=color, lw=2, ls=style, label=study.label)
     ax.set_yscale("log")
-    ax.set_xlabel("distance T − k (steps back from the last step)")
+    ax.set_xlabel("distance $T - k$ (steps back from the last step)")
     ax.set_ylabel(r"$\Vert\partial\ell/\partial x_k\Vert$")
     ax.grid(True, lw=0.5)
     ax.legend(loc="lower left", fontsize=10)
@@ -269,7 +279,7 @@ def gradient_flow(fig, params, theme) -> Text:
         alt=(f"Median lines with shaded bands from the 25th to the 75th percentile, on a log scale, of the norm of "
              f"the gradient of the last step's readout with respect to each input, against the distance back, for "
              f"{N} random networks of each kind with {H} hidden units. Medians at distance {T - 1}: {ends}."),
-        caption=(f"The same quantity for every model: how much the readout of h_T moves when the input k steps back "
+        caption=(f"The same quantity for every model: how much the readout of the last hidden state moves when the input k steps back "
                  f"moves. Lines are medians over {N} seeded networks, bands the middle half. The tanh RNN's "
                  "dependence falls fastest; a forget (or update) gate biased towards 1 keeps distant inputs in reach."),
     )

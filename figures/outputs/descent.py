@@ -100,9 +100,9 @@ def _trace_panels(fig, run, theme, color, *, optimum_w2=None, plateau=None, extr
         axes[0].plot(np.arange(len(extra.iterations)), extra.losses, color=theme.muted, lw=1.4, ls="--",
                      label=f"η = {sci(extra.learning_rate)}")
     if plateau is not None:
-        axes[0].axhline(plateau, color=theme.green, lw=1, ls=":")
+        axes[0].axhline(plateau, color=theme.optimum, lw=1, ls=":")
         axes[0].annotate("best constant prediction", (0, plateau), xytext=(4, 4), textcoords="offset points",
-                         ha="left", va="bottom", color=theme.green, fontsize=12)
+                         ha="left", va="bottom", color=theme.optimum, fontsize=12)
     axes[0].set_yscale("log")
     axes[0].set_ylabel("loss (SSR)")
     sizes = run.step_sizes
@@ -116,16 +116,16 @@ def _trace_panels(fig, run, theme, color, *, optimum_w2=None, plateau=None, extr
     if extra is not None:
         axes[2].plot(np.arange(len(extra.iterations)), extra.parameter("w2"), color=theme.muted, lw=1.4, ls="--")
     if optimum_w2 is not None:
-        axes[2].axhline(optimum_w2, color=theme.green, lw=1, ls=":")
-        axes[2].annotate(f"w2 = {optimum_w2:g} remembers", (it[-1], optimum_w2), xytext=(0, 4),
-                         textcoords="offset points", ha="right", va="bottom", color=theme.green, fontsize=12)
+        axes[2].axhline(optimum_w2, color=theme.optimum, lw=1, ls=":")
+        axes[2].annotate(f"$w_2 = {optimum_w2:g}$ remembers", (it[-1], optimum_w2), xytext=(0, 4),
+                         textcoords="offset points", ha="right", va="bottom", color=theme.optimum, fontsize=12)
     if np.max(np.abs(w2)) > 1e3:
         axes[2].set_yscale("symlog", linthresh=1)
         decades = int(np.ceil(np.log10(np.max(np.abs(w2)))))
         every = max(1, decades // 3)
         ticks = sorted({0.0, *(-(10.0 ** k) for k in range(every, decades + 1, every))})
         axes[2].set_yticks(ticks, [_tick(v) for v in ticks])
-    axes[2].set_ylabel("w2")
+    axes[2].set_ylabel("$w_2$")
     axes[2].set_xlabel("iteration (update number for the step size)")
     for ax in axes:
         ax.grid(True, lw=0.6)
@@ -143,17 +143,17 @@ def descent_exploding(fig, params, theme) -> Text:
     run, tiny = r["exploding"], r["tiny"]
     s, t = descent.summary(run), descent.summary(tiny)
     firsts, days, eta, steps = _setup(params)
-    _trace_panels(fig, run, theme, theme.warm, optimum_w2=descent.ECHO_OPTIMUM["w2"], extra=tiny,
+    _trace_panels(fig, run, theme, theme.exploding, optimum_w2=descent.ECHO_OPTIMUM["w2"], extra=tiny,
                   plateau=descent.mean_predictor_ssr(firsts))
-    fig.suptitle(f"Gradient descent from w2 = {show(s['w2_start'])}, {days} days", fontweight="bold", fontsize=14)
+    fig.suptitle(f"Gradient descent from $w_2 = {show(s['w2_start'])}$, {days} days", fontweight="bold", fontsize=14)
     return Text(
-        alt=(f"Three stacked panels for gradient descent on the StatQuest network from w2 = {show(s['w2_start'])} with "
-             f"{days}-day sequences and a log iteration axis: loss, step size and w2. With η = {show(eta)} the loss starts at "
-             f"{sci(s['first_loss'])}, the first step has size {sci(s['first_step'])} and throws w2 to "
+        alt=(f"Three stacked panels for gradient descent on the StatQuest network from w₂ = {show(s['w2_start'])} with "
+             f"{days}-day sequences and a log iteration axis: loss, step size and w₂. With η = {show(eta)} the loss starts at "
+             f"{sci(s['first_loss'])}, the first step has size {sci(s['first_step'])} and throws w₂ to "
              f"{sci(s['w2_after_first'])}; after {s['steps']} updates the loss is still {sci(s['last_loss'])}. "
-             f"With η = {sci(tiny.learning_rate)} (dashed) the first step is {sci(t['first_step'])}, w2 lands at "
+             f"With η = {sci(tiny.learning_rate)} (dashed) the first step is {sci(t['first_step'])}, w₂ lands at "
              f"{sci(t['w2_after_first'])} and stays there with the loss at {sci(t['last_loss'])}."),
-        caption=(f"Exploding gradients in a real run: the first gradient is so large that one step throws w2 "
+        caption=(f"Exploding gradients in a real run: the first gradient is so large that one step throws w₂ "
                  f"past the optimum at {show(descent.ECHO_OPTIMUM['w2'])} into the region where the ReLU is off for good. Shrinking η to "
                  f"{sci(tiny.learning_rate)} (dashed) only shortens the jump to {sci(t['first_step'])}; "
                  f"it still overshoots."))
@@ -165,18 +165,18 @@ def descent_vanishing(fig, params, theme) -> Text:
     s = descent.summary(run)
     firsts, days, eta, steps = _setup(params)
     plateau = descent.mean_predictor_ssr(firsts)
-    _trace_panels(fig, run, theme, theme.cool, optimum_w2=descent.ECHO_OPTIMUM["w2"], plateau=plateau)
-    fig.suptitle(f"Gradient descent from w2 = {show(s['w2_start'])}, {days} days", fontweight="bold", fontsize=14)
+    _trace_panels(fig, run, theme, theme.vanishing, optimum_w2=descent.ECHO_OPTIMUM["w2"], plateau=plateau)
+    fig.suptitle(f"Gradient descent from $w_2 = {show(s['w2_start'])}$, {days} days", fontweight="bold", fontsize=14)
     return Text(
-        alt=(f"Three stacked panels for gradient descent on the StatQuest network from w2 = {show(s['w2_start'])} with "
-             f"{days}-day sequences, η = {show(eta)}, log iteration axis: loss, step size and w2. The loss falls from "
+        alt=(f"Three stacked panels for gradient descent on the StatQuest network from w₂ = {show(s['w2_start'])} with "
+             f"{days}-day sequences, η = {show(eta)}, log iteration axis: loss, step size and w₂. The loss falls from "
              f"{sci(s['first_loss'])} to {sci(s['last_loss'])}, the loss of the best constant prediction, and stays there; "
-             f"the step size falls from {sci(s['first_step'])} to {sci(s['last_step'])}; w2 moves from "
+             f"the step size falls from {sci(s['first_step'])} to {sci(s['last_step'])}; w₂ moves from "
              f"{show(s['w2_start'])} to {num(s['w2_final'])}, far from {show(descent.ECHO_OPTIMUM['w2'])}. "
              f"The run stops at the step limit of {steps} updates."),
         caption=(f"Vanishing gradients in a real run: the network quickly learns the average, then the "
                  f"steps that would teach it to remember day 1 shrink to {sci(s['last_step'])}, and the step "
-                 f"limit arrives long before w2 gets anywhere near {show(descent.ECHO_OPTIMUM['w2'])}."))
+                 f"limit arrives long before w₂ gets anywhere near {show(descent.ECHO_OPTIMUM['w2'])}."))
 
 
 # --- bouncing: the learning rate against the curvature of the valley -----------------
@@ -256,15 +256,15 @@ def descent_bouncing(fig, params, theme) -> Text:
     optimum = descent.ECHO_OPTIMUM["w2"]
     with matplotlib.rc_context(PHONE_RC):
         axes = fig.subplots(2, 1, sharex=True)
-    styles = (("calm", calm, theme.cool, "-", 2.0), ("wild", wild, theme.warm, "-", 1.4))
+    styles = (("calm", calm, theme.prediction, "-", 2.0), ("wild", wild, theme.exploding, "-", 1.4))
     for key, factor, color, ls, lw in styles:
         run = r[key]
         it = np.arange(len(run.iterations))
         label = f"η = {show(factor)} × limit = {scientific_rounded(run.learning_rate, 3)}"
         axes[0].plot(it, run.parameter("w2"), color=color, lw=lw, ls=ls, label=label)
         axes[1].plot(it, run.losses, color=color, lw=lw, ls=ls, label=label)
-    axes[0].axhline(optimum, color=theme.green, lw=1.2, ls=":", label=f"optimum, w2 = {show(optimum)}")
-    axes[0].set_ylabel("w2")
+    axes[0].axhline(optimum, color=theme.optimum, lw=1.2, ls=":", label=f"optimum, $w_2 = {show(optimum)}$")
+    axes[0].set_ylabel("$w_2$")
     low = min(float(r[k].parameter("w2").min()) for k in r)
     axes[0].set_ylim(low - 0.6 * (optimum + 0.02 - low), optimum + 0.02)
     axes[0].legend(loc="lower right")
@@ -274,20 +274,20 @@ def descent_bouncing(fig, params, theme) -> Text:
     for ax in axes:
         ax.grid(True, lw=0.6)
         ax.set_xlim(0, steps)
-    fig.suptitle(f"Training w2 alone from w2 = {show(w2)}, {days} days", fontweight="bold", fontsize=14)
+    fig.suptitle(f"Training $w_2$ alone from $w_2 = {show(w2)}$, {days} days", fontweight="bold", fontsize=14)
     cr, wr = r["calm"], r["wild"]
     return Text(
-        alt=(f"Two stacked panels, w2 and the loss (log scale) over {steps} iterations of gradient descent on w2 alone, "
-             f"from w2 = {show(w2)} on {days}-day sequences, with the optimum w2 = {show(optimum)} drawn dotted. "
-             f"With η = {scientific_rounded(cr.learning_rate, 3)} ({show(calm)} times the stability limit) w2 climbs to the optimum, "
+        alt=(f"Two stacked panels, w₂ and the loss (log scale) over {steps} iterations of gradient descent on w₂ alone, "
+             f"from w₂ = {show(w2)} on {days}-day sequences, with the optimum w₂ = {show(optimum)} drawn dotted. "
+             f"With η = {scientific_rounded(cr.learning_rate, 3)} ({show(calm)} times the stability limit) w₂ climbs to the optimum, "
              f"crosses it {c['crossings']} times in shrinking swings, the loss never goes up and ends at "
-             f"{sci(c['last_loss'])}. With η = {scientific_rounded(wr.learning_rate, 3)} ({show(wild)} times the limit) w2 crosses "
+             f"{sci(c['last_loss'])}. With η = {scientific_rounded(wr.learning_rate, 3)} ({show(wild)} times the limit) w₂ crosses "
              f"the optimum {w['crossings']} times, swinging between {num(w['low'])} and {num(w['high'])}; the loss "
              f"goes up {w['rises']} times, between {sci(w['later_loss_low'])} and {sci(w['later_loss_high'])}, "
              f"and ends at {sci(w['last_loss'])}."),
         caption=(f"Bouncing around the optimum: below the stability limit (the smooth line) the swings across "
-                 f"w2 = {show(optimum)} die out and the loss falls to practically zero; at {show(wild)} times the "
-                 f"limit (the jagged line) every overshoot lands w2 on the far side, where it crawls back and is "
+                 f"w₂ = {show(optimum)} die out and the loss falls to practically zero; at {show(wild)} times the "
+                 f"limit (the jagged line) every overshoot lands w₂ on the far side, where it crawls back and is "
                  f"thrown off again, and the loss goes up and down for all {steps} iterations."))
 
 
@@ -339,7 +339,7 @@ def bptt_graph(fig, params, theme) -> Text:
     xs = [0.0, 2.6, 5.2, 7.8]
     for i, x in enumerate(xs):
         ax.add_patch(FancyBboxPatch((x - 0.45, -0.35), 0.9, 0.7, boxstyle="round,pad=0.02,rounding_size=0.15",
-                                    lw=1.4, edgecolor=theme.accent if i else theme.muted, facecolor=theme.fill))
+                                    lw=1.4, edgecolor=theme.prediction if i else theme.muted, facecolor=theme.fill))
         ax.text(x, 0, f"$h_{i}$", ha="center", va="center", fontsize=14, color=theme.ink)
         if i:
             ax.text(x, -1.45, f"$x_{i}$", ha="center", va="center", fontsize=13, color=theme.ink)
@@ -350,11 +350,11 @@ def bptt_graph(fig, params, theme) -> Text:
         ax.annotate("", xy=(b - 0.48, 0), xytext=(a + 0.48, 0),
                     arrowprops=dict(arrowstyle="-|>", color=theme.ink, lw=1.4))
         ax.annotate("", xy=(a + 0.48, 0.25), xytext=(b - 0.48, 0.25),
-                    arrowprops=dict(arrowstyle="-|>", color=theme.warm, lw=1.4, ls="--"))
+                    arrowprops=dict(arrowstyle="-|>", color=theme.recurrent, lw=1.4, ls="--"))
         ax.text((a + b) / 2, 1.05, rf"$\dfrac{{\partial h_{i}}}{{\partial h_{i - 1}}} =$",
-                ha="center", va="bottom", fontsize=12, color=theme.warm)
+                ha="center", va="bottom", fontsize=12, color=theme.recurrent)
         ax.text((a + b) / 2, 0.5, rf"$\mathrm{{diag}}(\varphi'(z_{i}))\,W_{{hh}}$",
-                ha="center", va="bottom", fontsize=12, color=theme.warm)
+                ha="center", va="bottom", fontsize=12, color=theme.recurrent)
     ax.text(xs[3] + 0.8, 0, r"$\ell_3$", ha="left", va="center", fontsize=14, color=theme.ink)
     ax.annotate("", xy=(xs[3] + 0.75, 0), xytext=(xs[3] + 0.48, 0), arrowprops=dict(arrowstyle="-|>", color=theme.ink))
     ax.text(3.9, 2.7, r"$\dfrac{\partial h_3}{\partial h_0} = \dfrac{\partial h_3}{\partial h_2}\,"
@@ -363,9 +363,9 @@ def bptt_graph(fig, params, theme) -> Text:
     ax.set_xlim(-0.7, 9.0)
     ax.set_ylim(-1.75, 3.25)
     return Text(
-        alt=("Computation graph of three recurrent steps: states h0, h1, h2, h3 in a row, each h_i fed by input "
-             "x_i through W_hx and by the previous state. Dashed orange arrows run backwards between the states, "
-             "each labelled ∂h_i/∂h_(i−1) = diag(φ′(z_i)) W_hh; above, ∂h3/∂h0 is written as the product of the "
+        alt=("Computation graph of three recurrent steps: states h₀, h₁, h₂, h₃ in a row, each hᵢ fed by input "
+             "xᵢ through Wₕₓ and by the previous state. Dashed orange arrows run backwards between the states, "
+             "each labelled ∂hᵢ/∂hᵢ₋₁ = diag(φ′(zᵢ)) Wₕₕ; above, ∂h₃/∂h₀ is written as the product of the "
              "three factors. The loss ℓ3 is computed from h3."),
         caption=("Backpropagation through time walks the dashed arrows from right to left. Reaching h₀ from the "
                  "loss multiplies three step Jacobians; over 50 steps it multiplies 50 of them."))

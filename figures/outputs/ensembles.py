@@ -60,7 +60,9 @@ def _name(kind: str, scale: str) -> str:
 def _short(kind: str, scale: str, run) -> str:
     """A line label: the ensemble and its median λ and ρ."""
     lam, rho = float(np.median(run.lam)), float(np.median(run.rho))
-    return f"{LABELS[kind]}\nλ = {show(round(lam, 1))}, ρ ≈ {show(round(rho, 1))}"
+    from ..style import math
+
+    return f"{LABELS[kind]}\n" + math(f"λ = {show(round(lam, 1))}, ρ ≈ {show(round(rho, 1))}")
 
 
 @snippet("lambda-rho-example")
@@ -132,21 +134,24 @@ def ensemble_jacobians(fig, params, theme) -> Text:
         ax = fig.add_subplot()
     large = float(params["gradients.ensemble_lambdas"][1])
     runs = {key: run for key, run in studies(params).items() if key[2] == large}
-    colours = {("orthogonal", "lambda"): theme.warm, ("gaussian", "rho"): theme.accent,
-               ("symmetric", "lambda"): theme.green, ("gaussian", "lambda"): theme.cool}
+    from ..style import band, math
+
+    # one colour per ensemble (these appear in no other figure): orthogonal matrices make
+    # the gradient grow, Gaussian ones rescaled to λ make it vanish
+    colours = {("orthogonal", "lambda"): theme.exploding, ("gaussian", "rho"): theme.slow,
+               ("symmetric", "lambda"): theme.slower, ("gaussian", "lambda"): theme.vanishing}
     T = int(params["gradients.steps"])
     distance = np.arange(T + 1)
     bound = next(iter(runs.values())).bound
     ax.plot(distance, np.log10(bound), color=theme.muted, lw=1.5, ls=(0, (4, 3)))
     label_y = max(float(np.log10(run.median).max()) for run in runs.values()) + 2
-    ax.text(label_y / np.log10(large) + 1, label_y, f"bound {show(large)}^(T−k)", color=theme.muted,
+    ax.text(label_y / np.log10(large) + 1, label_y, f"bound ${show(large)}^{{T-k}}$", color=theme.muted,
             fontsize=11, ha="left", va="center")
     summary = []
     for (kind, scale, _), run in runs.items():
         colour = colours[(kind, scale)]
         logs = np.log10(run.norms)
-        ax.fill_between(distance, np.percentile(logs, 25, axis=0), np.percentile(logs, 75, axis=0),
-                        color=colour, alpha=0.18, lw=0)
+        band(ax, theme, distance, np.percentile(logs, 25, axis=0), np.percentile(logs, 75, axis=0), colour)
         median = np.log10(run.median)
         ax.plot(distance, median, color=colour, lw=2.2 if kind == "orthogonal" else 1.6)
         ax.text(T + 0.8, median[-1], _short(kind, scale, run), color=colour, fontsize=10.5, va="center", ha="left")
@@ -157,13 +162,13 @@ def ensemble_jacobians(fig, params, theme) -> Text:
     top = max(float(np.log10(run.median).max()) for run in runs.values()) + 3
     bottom = min(float(np.log10(run.median).min()) for run in runs.values()) - 2
     ax.set_ylim(bottom, top)
-    ax.set_xlabel("T − k, steps the gradient travels back")
-    ax.set_ylabel("log₁₀ ‖∂h_T/∂h_k‖")
-    ax.set_title(f"tanh networks, λ = {show(large)} or ρ = {show(large)}")
+    ax.set_xlabel("$T - k$, steps the gradient travels back")
+    ax.set_ylabel(r"$\log_{10}\,\Vert\partial h_T/\partial h_k\Vert$")
+    ax.set_title(f"tanh networks, {math(f'λ = {show(large)}')} or {math(f'ρ = {show(large)}')}")
     ax.grid(True, lw=0.5)
     return Text(
         alt=(f"Line chart, logarithmic vertical axis, of the median Jacobian norm against T − k from 0 to {T} for "
-             f"tanh networks of four kinds, with their middle half shaded and the bound ({show(large)})^(T−k) dashed. "
+             f"tanh networks of four kinds, with their middle half shaded and the bound ({show(large)})ᵀ⁻ᵏ dashed. "
              + "; ".join(summary) + "."),
         caption=(f"Three ensembles at the same largest singular value λ = {show(large)}, and Gaussian matrices at "
                  f"the same spectral radius ρ = {show(large)}. Orthogonal matrices (ρ = λ) make the gradient grow; "

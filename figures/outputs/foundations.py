@@ -14,11 +14,6 @@ from rnncore.statquest import Weights, unroll
 from ..params import weights
 from ..registry import Text, figure, snippet, values
 
-# Colours of the two companies, per theme (the sources call them blue and red).
-COMPANY = {
-    "light": {"blue": "#1d4ed8", "red": "#b91c1c"},
-    "dark": {"blue": "#60a5fa", "red": "#f87171"},
-}
 BLUE_DAYS, RED_DAYS, TARGET_DAY = 9, 5, 10
 
 
@@ -49,7 +44,7 @@ def sequences_companies(fig, params, theme) -> Text:
 
     with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
         ax = fig.add_subplot()
-    colours = COMPANY[theme.name]
+    colours = {"blue": theme.company_blue, "red": theme.company_red}
     data = companies(params)
     for name, (first_day, prices, trace) in data.items():
         colour = colours[name]
@@ -125,15 +120,15 @@ def sequence_shapes(fig, params, theme) -> Text:
         shift = (4 - steps) / 2  # centre short chains
         for t in range(1, steps + 1):
             x = t + shift
-            _box(ax, x, 1, "h", theme.accent, theme, filled=True)
+            _box(ax, x, 1, "$h$", theme.recurrent, theme, filled=True)
             if t in ins:
-                _box(ax, x, 0, "x", theme.cool, theme)
+                _box(ax, x, 0, "$x$", theme.input, theme)
                 _link(ax, (x, half), (x, 1 - half), theme.muted)
             if t in outs:
-                _box(ax, x, 2, "y", theme.warm, theme)
+                _box(ax, x, 2, "$y$", theme.prediction, theme)
                 _link(ax, (x, 1 + half), (x, 2 - half), theme.muted)
             if t < steps:
-                _link(ax, (x + half, 1), (x + 1 - half, 1), theme.accent)
+                _link(ax, (x + half, 1), (x + 1 - half, 1), theme.recurrent)
         ax.set_xlim(0.4, 4.6)
         ax.set_ylim(-0.95, 2.4)
         ax.set_aspect("equal")
@@ -162,9 +157,9 @@ def _grid(ax, grid, left, top, theme, *, blocks=0):
     for i, row in enumerate(grid):
         for j, value in enumerate(row):
             if value > 0:
-                face, alpha = theme.accent, 0.35
+                face, alpha = theme.prediction, 0.35
             elif value < 0:
-                face, alpha = theme.warm, 0.12 + 0.1 * min(-value, 2)
+                face, alpha = theme.negative, 0.12 + 0.1 * min(-value, 2)
             else:
                 face, alpha = theme.fill, 1.0
             ax.add_patch(Rectangle((left + j, top - i - 1), 1, 1, facecolor=face, alpha=alpha,
@@ -232,23 +227,23 @@ def parameter_count(fig, params, theme) -> Text:
 
     with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
         ax = fig.add_subplot()
-    ax.plot(lengths, flat, color=theme.warm, lw=2.2, label="all inputs at once (one hidden layer)")
-    ax.plot(lengths, rnn, color=theme.accent, lw=2.6, label="RNN, weights tied across time")
-    ax.annotate(f"{grouped(rnn[0])} for every T", (lengths[-1], rnn[-1]), xytext=(0, 8),
-                textcoords="offset points", ha="right", va="bottom", color=theme.accent, fontsize=12)
-    ax.annotate(f"{grouped(flat[-1])} at T = {lengths[-1]}", (lengths[-1], flat[-1]), xytext=(-6, 0),
-                textcoords="offset points", ha="right", va="center", color=theme.warm, fontsize=12)
+    ax.plot(lengths, flat, color=theme.ink, lw=2.2, label="all inputs at once (one hidden layer)")
+    ax.plot(lengths, rnn, color=theme.rnn, lw=2.6, label="RNN, weights tied across time")
+    ax.annotate(f"{grouped(rnn[0])} for every $T$", (lengths[-1], rnn[-1]), xytext=(0, 8),
+                textcoords="offset points", ha="right", va="bottom", color=theme.rnn, fontsize=12)
+    ax.annotate(f"{grouped(flat[-1])} at $T = {lengths[-1]}$", (lengths[-1], flat[-1]), xytext=(-6, 0),
+                textcoords="offset points", ha="right", va="center", color=theme.ink, fontsize=12)
     if crossover <= longest:
         ax.axvline(crossover, color=theme.muted, lw=0.8, ls=(0, (2, 3)))
-        ax.text(crossover + 0.4, 0.02, f"larger from T = {crossover}", transform=ax.get_xaxis_transform(),
+        ax.text(crossover + 0.4, 0.02, f"larger from $T = {crossover}$", transform=ax.get_xaxis_transform(),
                 fontsize=12, color=theme.muted, va="bottom")
     ax.set_xlim(0, longest + 1)
     ax.set_ylim(0, max(flat) * 1.08)
-    ax.set_xlabel("sequence length T")
+    ax.set_xlabel("sequence length $T$")
     ax.set_ylabel("parameters to train")
     ax.grid(axis="y", lw=0.6)
     ax.legend(loc="upper left", fontsize=12)
-    ax.set_title(f"Parameters against length (D = {D}, H = {H}, O = {O})")
+    ax.set_title(f"Parameters against length ($D = {D}$, $H = {H}$, $O = {O}$)")
     alt = (
         f"Line chart of parameter counts against the sequence length T from 1 to {longest}, for input "
         f"size {D}, hidden size {H} and output size {O}. The RNN stays at {grouped(rnn[0])} parameters for "
@@ -302,19 +297,19 @@ def feedback_loop(fig, params, theme) -> Text:
     ax.set_axis_off()
     xs = {"w1": 0, "sum": 2.05, "relu": 4.1, "w3": 6.15}
     y = 1.6
-    _stage(ax, xs["w1"], y, "inputₜ × w1", show(w.w1, keep=True), theme, colour=theme.cool)
-    _stage(ax, xs["sum"], y, "sum, + b1", show(w.b1, keep=True), theme)
-    _stage(ax, xs["relu"], y, "ReLU", "max(0, xₜ)", theme)
-    _stage(ax, xs["w3"], y, "× w3, + b2", f"{show(w.w3, keep=True)}, {show(w.b2, keep=True)}", theme)
+    _stage(ax, xs["w1"], y, r"input$_t \times w_1$", show(w.w1, keep=True), theme, colour=theme.input)
+    _stage(ax, xs["sum"], y, r"sum, $+\,b_1$", show(w.b1, keep=True), theme)
+    _stage(ax, xs["relu"], y, "ReLU", r"$\max(0, x_t)$", theme)
+    _stage(ax, xs["w3"], y, r"$\times\,w_3$, $+\,b_2$", f"{show(w.w3, keep=True)}, {show(w.b2, keep=True)}", theme)
     order = list(xs)
     for left, right in zip(order, order[1:]):
         _link(ax, (xs[left] + 0.77, y), (xs[right] - 0.77, y), theme.muted)
-    _link(ax, (xs["w3"] + 0.77, y), (xs["w3"] + 1.3, y), theme.accent)
-    ax.text(xs["w3"] + 1.38, y, "output", ha="left", va="center", fontsize=12, color=theme.accent,
+    _link(ax, (xs["w3"] + 0.77, y), (xs["w3"] + 1.3, y), theme.prediction)
+    ax.text(xs["w3"] + 1.38, y, "output", ha="left", va="center", fontsize=12, color=theme.prediction,
             fontweight="bold")
-    ax.text((xs["sum"] + xs["relu"]) / 2, y + 0.12, "xₜ", ha="center", va="bottom", fontsize=11.5,
+    ax.text((xs["sum"] + xs["relu"]) / 2, y + 0.12, "$x_t$", ha="center", va="bottom", fontsize=11.5,
             color=theme.ink)
-    ax.text((xs["relu"] + xs["w3"]) / 2, y + 0.12, "yₜ", ha="center", va="bottom", fontsize=11.5,
+    ax.text((xs["relu"] + xs["w3"]) / 2, y + 0.12, "$y_t$", ha="center", va="bottom", fontsize=11.5,
             color=theme.ink)
     # The loop: y_t leaves the ReLU, is multiplied by w2 and enters the next step's sum.
     bottom = 0.1
@@ -322,27 +317,27 @@ def feedback_loop(fig, params, theme) -> Text:
     entry_x = xs["sum"] + 0.2
     # The loop's line runs behind the "× w2" box (zorder below the box's 1), so it enters
     # the box on one side and leaves it on the other instead of striking through its text.
-    ax.plot([loop_x, loop_x], [y, bottom], color=theme.warm, lw=2, zorder=0.5)
-    ax.plot([loop_x, entry_x], [bottom, bottom], color=theme.warm, lw=2, zorder=0.5)
-    ax.plot([entry_x, entry_x], [bottom, y - 0.9], color=theme.warm, lw=2, zorder=0.5)
-    _link(ax, (entry_x, y - 0.9), (entry_x, y - 0.43), theme.warm)
-    _stage(ax, (loop_x + entry_x) / 2 + 0.15, bottom, "× w2, loop", show(w.w2, keep=True), theme,
-           colour=theme.warm, width=1.6)
-    ax.text(entry_x - 0.12, (bottom + y) / 2 - 0.1, "next step:\n+ yₜ₋₁ × w2", ha="right", va="center",
-            fontsize=10.5, color=theme.warm)
+    ax.plot([loop_x, loop_x], [y, bottom], color=theme.recurrent, lw=2, zorder=0.5)
+    ax.plot([loop_x, entry_x], [bottom, bottom], color=theme.recurrent, lw=2, zorder=0.5)
+    ax.plot([entry_x, entry_x], [bottom, y - 0.9], color=theme.recurrent, lw=2, zorder=0.5)
+    _link(ax, (entry_x, y - 0.9), (entry_x, y - 0.43), theme.recurrent)
+    _stage(ax, (loop_x + entry_x) / 2 + 0.15, bottom, r"$\times\,w_2$, loop", show(w.w2, keep=True), theme,
+           colour=theme.recurrent, width=1.6)
+    ax.text(entry_x - 0.12, (bottom + y) / 2 - 0.1, "next step:\n" r"$+\,y_{t-1} \times w_2$", ha="right",
+            va="center", fontsize=10.5, color=theme.recurrent)
     ax.set_xlim(-0.8, xs["w3"] + 2.45)
     ax.set_ylim(-0.4, 2.1)
     ax.set_aspect("equal")
     alt = (
-        f"Diagram of the folded StatQuest network. The input is multiplied by w1 = {show(w.w1, keep=True)} "
-        f"and enters a sum that adds b1 = {show(w.b1, keep=True)}, giving x_t. ReLU turns x_t into y_t, "
-        f"which goes two ways: to the output, as y_t × {show(w.w3, keep=True)} + {show(w.b2, keep=True)}, and "
-        f"around a loop that multiplies it by w2 = {show(w.w2, keep=True)} and feeds it into the sum at the "
+        f"Diagram of the folded StatQuest network. The input is multiplied by w₁ = {show(w.w1, keep=True)} "
+        f"and enters a sum that adds b₁ = {show(w.b1, keep=True)}, giving xₜ. ReLU turns xₜ into yₜ, "
+        f"which goes two ways: to the output, as yₜ × {show(w.w3, keep=True)} + {show(w.b2, keep=True)}, and "
+        f"around a loop that multiplies it by w₂ = {show(w.w2, keep=True)} and feeds it into the sum at the "
         f"next step."
     )
     caption = (
         "The network folded up: one hidden unit and five parameters. The orange loop is what makes it "
-        "recurrent: the activation yₜ, times w2, joins the sum at the next step, next to that day's input."
+        "recurrent: the activation yₜ, times w₂, joins the sum at the next step, next to that day's input."
     )
     return Text(alt=alt, caption=caption)
 
@@ -387,7 +382,9 @@ MEMORY_READS = ("memory.*", "network.w1")
 
 
 def _w2_label(w2: float) -> str:
-    return f"w2 = {show(w2)}"
+    from ..style import math
+
+    return math(f"w₂ = {show(w2)}")
 
 
 @figure("memory-fading", reads=MEMORY_READS, size=(6.4, 7.0))
@@ -399,9 +396,11 @@ def memory_fading(fig, params, theme) -> Text:
     with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12,
                                 "xtick.labelsize": 12, "ytick.labelsize": 12}):
         share_ax, factor_ax = fig.subplots(2, 1)
-    colours = [theme.accent, theme.warm, theme.cool, theme.green, theme.muted]
+    from ..style import factor_colour
+
     summary = []
-    for colour, w2 in zip(colours, params["memory.w2_values"]):
+    for w2 in params["memory.w2_values"]:
+        colour = factor_colour(theme, w2, params["memory.w2_values"])
         shares = memory.first_input_share(w2, steps)
         # The StatQuest unit with b1 = 0 so that the inputs' contributions add up to y_t.
         unit = Weights(w1=float(params["network.w1"]), b1=0.0, w2=float(w2), w3=1.0, b2=0.0)
@@ -411,17 +410,17 @@ def memory_fading(fig, params, theme) -> Text:
         share_ax.plot(times, [float(s) for s in measured], color=colour, marker="o", markersize=3.5,
                       linestyle="none")
         factor_ax.plot(times, [float(f) for f in factor], color=colour, lw=2, label=_w2_label(w2))
-        summary.append(f"w2 = {show(w2)}: {percent(shares[-1])} of the state at step {steps}, "
+        summary.append(f"w₂ = {show(w2)}: {percent(shares[-1])} of the state at step {steps}, "
                        f"contribution factor {short(factor[-1])}")
-    share_ax.set_title("first input's share of yₜ")
-    share_ax.set_xlabel("step t")
+    share_ax.set_title("first input's share of $y_t$")
+    share_ax.set_xlabel("step $t$")
     share_ax.set_ylim(0, 1.05)
     share_ax.yaxis.set_major_formatter(_percent_formatter())
     share_ax.grid(axis="y", lw=0.6)
     share_ax.legend(fontsize=12)
-    factor_ax.set_title("what is left of it: |w2|ᵗ⁻¹")
+    factor_ax.set_title("what is left of it: $|w_2|^{t-1}$")
     factor_ax.set_yscale("log")
-    factor_ax.set_xlabel("step t")
+    factor_ax.set_xlabel("step $t$")
     factor_ax.grid(axis="y", lw=0.6)
     from matplotlib.ticker import MaxNLocator
 
@@ -430,15 +429,15 @@ def memory_fading(fig, params, theme) -> Text:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     alt = (
         f"Two stacked line charts over steps 1 to {steps}, for a ReLU unit that receives the input 1 at every step. "
-        f"Top: the first input's share of the activation, starting at 100% and falling for each w2; dots "
-        f"measured on the network lie on the lines. Bottom, on a logarithmic scale: the factor |w2| to the "
+        f"Top: the first input's share of the activation, starting at 100% and falling for each w₂; dots "
+        f"measured on the network lie on the lines. Bottom, on a logarithmic scale: the factor |w₂| to the "
         f"power t − 1 that is left of the first input's contribution. " + "; ".join(summary) + "."
     )
     caption = (
-        "Every step multiplies what is left of the first input by w2. Top: its share of the hidden "
+        "Every step multiplies what is left of the first input by w₂. Top: its share of the hidden "
         "state when every day brings the same input (lines: the formula; dots: measured on the ReLU "
         "network by nudging the first input). Bottom: the shrinking factor itself, a straight line on a "
-        "log scale. With w2 = 1 nothing shrinks, yet the first input's share still thins out as new "
+        "log scale. With w₂ = 1 nothing shrinks, yet the first input's share still thins out as new "
         "inputs pile up."
     )
     return Text(alt=alt, caption=caption)

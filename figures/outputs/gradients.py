@@ -61,28 +61,32 @@ def activation_derivatives(fig, params, theme) -> Text:
     tails = example("sigmoid-derivative-tails").details
     with matplotlib.rc_context(PHONE_RC):
         axes = fig.subplots(3, 1)
-    panels = (("sigmoid", "σ", (-10.5, 10.5)), ("tanh", "tanh", (-4, 4)), ("relu", "ReLU", (-3, 3)))
-    for ax, (name, label, (lo, hi)) in zip(axes, panels):
+    from ..style import math
+
+    panels = (("sigmoid", r"\sigma", "sigmoid $\\sigma$", (-10.5, 10.5)), ("tanh", r"\tanh", "tanh", (-4, 4)),
+              ("relu", r"\mathrm{ReLU}", "ReLU", (-3, 3)))
+    for ax, (name, tex, title, (lo, hi)) in zip(axes, panels):
         act = ACTIVATIONS[name]
         x = np.linspace(lo, hi, 841)
-        ax.plot(x, act(x), color=theme.accent, lw=2, label=f"{label}(x)")
-        ax.plot(x, act.derivative(x), color=theme.warm, lw=2, label=f"{label}′(x)")
+        ax.plot(x, act(x), color=theme.prediction, lw=2, label=f"${tex}(x)$")
+        ax.plot(x, act.derivative(x), color=theme.gradient, lw=2, label=f"${tex}'(x)$")
         g = float(gamma(name))
         ax.axhline(g, color=theme.muted, lw=1, ls=(0, (4, 3)))
-        ax.text(hi, g, f" γ = {fraction_text(gamma(name))}", color=theme.muted, va="bottom", ha="right", fontsize=12)
-        ax.set_title(label if name != "relu" else "ReLU")
-        ax.set_xlabel("x")
+        ax.text(hi, g, math(f"γ = {fraction_text(gamma(name))}"), color=theme.muted, va="bottom", ha="right",
+                fontsize=12)
+        ax.set_title(title)
+        ax.set_xlabel("$x$")
         ax.grid(True, lw=0.5)
         ax.legend(loc="lower right" if name == "tanh" else "upper left", fontsize=12)
     ax = axes[0]
-    ax.plot([0], [0.25], "o", color=theme.warm)
-    ax.annotate("σ′(0) = 1/4", (0, 0.25), xytext=(2.2, 0.4), color=theme.ink, fontsize=12,
+    ax.plot([0], [0.25], "o", color=theme.gradient)
+    ax.annotate(r"$\sigma'(0) = 1/4$", (0, 0.25), xytext=(2.2, 0.4), color=theme.ink, fontsize=12,
                 arrowprops=dict(arrowstyle="-", color=theme.muted))
     for side in (-10, 10):
-        ax.plot([side], [tails["derivative_plus_10"]], "o", color=theme.warm, ms=4)
-    ax.annotate(f"σ′(±10) ≈ {tails['shown']}", (10, 0), xytext=(3.0, 0.12), color=theme.ink, fontsize=12,
+        ax.plot([side], [tails["derivative_plus_10"]], "o", color=theme.gradient, ms=4)
+    ax.annotate(math(f"σ′(±10) ≈ {tails['shown']}"), (10, 0), xytext=(3.0, 0.12), color=theme.ink, fontsize=12,
                 arrowprops=dict(arrowstyle="-", color=theme.muted))
-    axes[1].annotate("tanh′(0) = 1", (0, 1), xytext=(0.6, 0.55), color=theme.ink, fontsize=12,
+    axes[1].annotate(r"$\tanh'(0) = 1$", (0, 1), xytext=(0.6, 0.55), color=theme.ink, fontsize=12,
                      arrowprops=dict(arrowstyle="-", color=theme.muted))
     axes[2].set_ylim(-0.15, 3.1)
     return Text(
@@ -101,27 +105,29 @@ def activation_derivatives(fig, params, theme) -> Text:
 @figure("jacobian-norms", reads=JACOBIAN_READS, size=(6.4, 8.4))
 def jacobian_norms(fig, params, theme) -> Text:
     data = studies(params)
-    colors = [theme.cool, theme.accent, theme.warm, theme.green]
     import matplotlib
+
+    from ..style import band, math, trend_colour
 
     with matplotlib.rc_context(PHONE_RC):
         axes = fig.subplots(2, 1, sharex=True, sharey=True)
     lines = []
     for ax, activation in zip(axes, ("tanh", "sigmoid")):
-        for color, study in zip(colors, data[activation]):
+        for study in data[activation]:
             gl = study.gamma * study.lam
+            color = trend_colour(theme, round(gl, 9))
             lo, hi = np.percentile(study.norms, [10, 90], axis=0)
-            ax.fill_between(study.distance, lo, hi, color=color, alpha=0.15, lw=0)
+            band(ax, theme, study.distance, lo, hi, color)
             ax.plot(study.distance, study.median, color=color, lw=2,
-                    label=f"γλ = {_gl_text(gl)} (λ = {show(round(study.lam, 6))})")
+                    label=math(f"γλ = {_gl_text(gl)}") + " (" + math(f"λ = {show(round(study.lam, 6))}") + ")")
             ax.plot(study.distance, study.bound, color=color, lw=1.3, ls=(0, (4, 3)))
             lines.append((activation, gl, study))
         ax.set_yscale("log")
-        ax.set_title(f"{activation}, γ = {fraction_text(gamma(activation))}")
+        ax.set_title(f"{activation}, " + math(f"γ = {fraction_text(gamma(activation))}"))
         ax.grid(True, lw=0.5, which="major")
         ax.legend(loc="lower left", fontsize=11)
         ax.set_ylabel(r"$\Vert\partial h_T/\partial h_k\Vert_2$")
-    axes[1].set_xlabel("distance T − k (steps)")
+    axes[1].set_xlabel("distance $T - k$ (steps)")
     axes[0].set_ylim(1e-30, 1e12)
     T = int(params["gradients.steps"])
     pieces = [f"{a}, γλ = {_gl_text(gl)}: median {sci(s.median[-1])} against the bound {sci(s.bound[-1])}"
@@ -130,16 +136,22 @@ def jacobian_norms(fig, params, theme) -> Text:
     return Text(
         alt=(f"Two stacked panels on a log scale, tanh above and sigmoid below, with distance T − k from 0 to {T} on the horizontal "
              f"axis. Solid lines: the median measured Jacobian norm over {params['gradients.networks']} random "
-             f"networks of {params['gradients.hidden']} units; dashed lines: the bound (γλ)^(T−k). At T − k = {T}: "
+             f"networks of {params['gradients.hidden']} units; dashed lines: the bound (γλ)ᵀ⁻ᵏ. At T − k = {T}: "
              + "; ".join(pieces) + f". No measured norm exceeds its bound (largest ratio {show(round(worst, 4))})."),
         caption=("Measured Jacobian norms (solid: median, band: 10–90 % of the networks) never rise above the "
-                 "bound (γλ)^(T−k) (dashed, same colour). The recurrent matrices are Gaussian, rescaled to λ. "
+                 "bound (γλ)ᵀ⁻ᵏ (dashed, same colour). The recurrent matrices are Gaussian, rescaled to λ. "
                  "Below γλ = 1 the bound forces vanishing; above it the bound grows, yet these networks still "
                  "vanish: their spectral radius ρ is well below λ. γλ > 1 allows explosion, it does not cause it."),
     )
 
 
 # --- 2. heatmap over λ and distance -------------------------------------------------
+
+def colour_range(grid) -> tuple[float, float]:
+    """The colour bar's limits: the data's finite range, widened to whole numbers."""
+    finite = np.asarray(grid)[np.isfinite(grid)]
+    return float(np.floor(finite.min())), float(np.ceil(finite.max()))
+
 
 @figure("jacobian-heatmap", reads=HEATMAP_READS, size=(6.4, 5.0))
 def jacobian_heatmap(fig, params, theme) -> Text:
@@ -153,17 +165,18 @@ def jacobian_heatmap(fig, params, theme) -> Text:
 
     with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
         ax = fig.add_subplot()
-    shown = np.clip(grid, -20, 5)
+    vmin, vmax = colour_range(grid)
+    shown = np.clip(np.nan_to_num(grid, nan=vmin, neginf=vmin, posinf=vmax), vmin, vmax)
     half = (lam[1] - lam[0]) / 2 if len(lam) > 1 else 0.5
     mesh = ax.imshow(shown, origin="lower", extent=(-0.5, T + 0.5, lam[0] - half, lam[-1] + half), aspect="auto",
-                     cmap="magma", vmin=-20, vmax=5, interpolation="nearest")
+                     cmap="magma", vmin=vmin, vmax=vmax, interpolation="nearest")
     bar = fig.colorbar(mesh, ax=ax)
-    bar.set_label(r"$\log_{10}$ median $\Vert\partial h_T/\partial h_k\Vert_2$ (shown from −20 to 5)")
+    bar.set_label(r"$\log_{10}$ median $\Vert\partial h_T/\partial h_k\Vert_2$")
     ax.axhline(1.0, color=theme.ink, lw=1.2, ls=(0, (4, 3)))
-    ax.text(T * 0.98, 1.03, "λ = 1/γ = 1", color=theme.ink, ha="right", va="bottom", fontsize=11,
+    ax.text(T * 0.98, 1.03, r"$\lambda = 1/\gamma = 1$", color=theme.ink, ha="right", va="bottom", fontsize=11,
             bbox=dict(facecolor=theme.fill, edgecolor="none", alpha=0.9, pad=2))
-    ax.set_xlabel("distance T − k (steps)")
-    ax.set_ylabel(r"λ, largest singular value of $W_{hh}$")
+    ax.set_xlabel("distance $T - k$ (steps)")
+    ax.set_ylabel(r"$\lambda$, largest singular value of $W_{hh}$")
     ax.set_title("tanh networks: how far back a gradient survives")
     low, high = grid[0, -1], grid[-1, -1]
     return Text(
@@ -217,25 +230,25 @@ def pascanu_cliff(fig, params, theme) -> Text:
         first_out = np.argmin(keep) if not keep.all() else len(keep)
         return first_out
 
-    ax.plot(clipped.w, clipped.b, "-o", color="#ff4fd8" if theme.name == "dark" else "#d6008f", ms=3, lw=2.6,
-            label=f"with norm clipping: final E = {sci(clipped.final_loss)}")
+    ax.plot(clipped.w, clipped.b, "-o", color=theme.clipped, ms=3, lw=2.6,
+            label=f"with norm clipping: final $E$ = {sci(clipped.final_loss)}")
     cut = inside(plain)
-    ax.plot(plain.w[:cut], plain.b[:cut], "-o", color=theme.warm, ms=2, lw=1.2, zorder=4,
-            label=f"plain gradient descent: final E = {sci(plain.final_loss)}")
+    ax.plot(plain.w[:cut], plain.b[:cut], "-o", color=theme.exploding, ms=2, lw=1.2, zorder=4,
+            label=f"plain gradient descent: final $E$ = {sci(plain.final_loss)}")
     if cut < len(plain.w):
         start = (plain.w[cut - 1], plain.b[cut - 1])
         direction = np.array([plain.w[cut] - start[0], plain.b[cut] - start[1]])
         direction /= np.linalg.norm(direction)
         end = (start[0] + 1.6 * direction[0], start[1] + 1.6 * direction[1])
-        ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="-|>", color=theme.warm, lw=1.6))
-        ax.text(end[0] + 0.1, end[1], f"thrown to (w, b) = ({show(round(plain.w[cut], 1))}, "
-                f"{show(round(plain.b[cut], 1))})", color=theme.warm, fontsize=11, va="center",
+        ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="-|>", color=theme.exploding, lw=1.6))
+        ax.text(end[0] + 0.1, end[1], f"thrown to $(w, b)$ = ({show(round(plain.w[cut], 1))}, "
+                f"{show(round(plain.b[cut], 1))})", color=theme.exploding, fontsize=11, va="center",
                 bbox=dict(facecolor=theme.fill, edgecolor="none", alpha=0.9, pad=2))
     ax.plot([plain.w[0]], [plain.b[0]], "s", color="white", mec="black", ms=7, label="start")
     ax.set_xlim(w[0], w[-1])
     ax.set_ylim(b[0], b[-1])
-    ax.set_xlabel("recurrent weight w")
-    ax.set_ylabel("bias b")
+    ax.set_xlabel("recurrent weight $w$")
+    ax.set_ylabel("bias $b$")
     ax.set_title(r"$x_t = w\,\sigma(x_{t-1}) + b$: the loss surface and its wall")
     ax.legend(loc="lower left", fontsize=11, facecolor=theme.fill, framealpha=0.9, frameon=True)
     return Text(
@@ -274,24 +287,24 @@ def pascanu_bifurcation(fig, params, theme) -> Text:
     mask = (branches.b >= lo) & (branches.b <= hi)
     stable = np.where(branches.stable & mask, branches.x, np.nan)
     unstable = np.where(~branches.stable & mask, branches.x, np.nan)
-    ax.plot(branches.b, stable, color=theme.accent, lw=2.2, label="stable fixed points (attractors)")
+    ax.plot(branches.b, stable, color=theme.prediction, lw=2.2, label="stable fixed points (attractors)")
     ax.plot(branches.b, unstable, color=theme.muted, lw=1.5, ls=(0, (4, 3)), label="unstable fixed point")
-    ax.plot(b_sweep, up, "^", color=theme.warm, ms=3.5, label="iterated, b swept upward")
-    ax.plot(b_sweep, down, "v", color=theme.cool, ms=3.5, label="iterated, b swept downward")
+    ax.plot(b_sweep, up, "^", color=theme.exploding, ms=3.5, label="iterated, $b$ swept upward")
+    ax.plot(b_sweep, down, "v", color=theme.vanishing, ms=3.5, label="iterated, $b$ swept downward")
     for point in points:
         ax.plot([point.b], [point.x], "o", color=theme.ink, ms=6)
-        ax.annotate(f"b ≈ {show(round(point.b, 3))}", (point.b, point.x),
-                    xytext=(point.b + (0.25 if point.x < 0 else -0.25), point.x + (-1.2 if point.x < 0 else 1.2)),
+        ax.annotate(f"$b$ ≈ {show(round(point.b, 3))}", (point.b, point.x),
+                    xytext=(point.b + (0.25 if point.x < 0 else -0.25), point.x + (0.9 if point.x < 0 else 1.2)),
                     ha="left" if point.x < 0 else "right", fontsize=11, color=theme.ink,
                     arrowprops=dict(arrowstyle="-", color=theme.muted))
     ax.set_xlim(lo, hi)
-    ax.set_xlabel("bias b")
-    ax.set_ylabel("final state x")
-    ax.set_title(f"One unit, recurrent weight w = {show(wv)}: two attractors")
+    ax.set_xlabel("bias $b$")
+    ax.set_ylabel("final state $x$")
+    ax.set_title(f"One unit, recurrent weight $w = {show(wv)}$: two attractors")
     ax.grid(True, lw=0.5)
     ax.legend(loc="lower right", fontsize=11)
     return Text(
-        alt=(f"Bifurcation diagram of x_t = {show(wv)} σ(x_(t−1)) + b for b from {show(lo)} to {show(hi)}. "
+        alt=(f"Bifurcation diagram of xₜ = {show(wv)} σ(xₜ₋₁) + b for b from {show(lo)} to {show(hi)}. "
              f"A low branch of stable states and a high branch overlap only between b ≈ {show(round(points[0].b, 3))} "
              f"and b ≈ {show(round(points[1].b, 3))} (shaded), joined there by a dashed unstable branch. Iterating "
              f"the map while sweeping b upward stays on the low branch until b ≈ {show(round(points[1].b, 3))}, "
@@ -321,12 +334,12 @@ def truncated_bptt(fig, params, theme) -> Text:
 
     with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
         ax = fig.add_subplot()
-    ax.bar(d[:K], study.contributions[:K], color=theme.accent, width=0.8, label="kept by truncated BPTT")
+    ax.bar(d[:K], study.contributions[:K], color=theme.gradient, width=0.8, label="kept by truncated BPTT")
     ax.bar(d[K:], study.contributions[K:], color=theme.muted, width=0.8, alpha=0.6, label="dropped")
-    ax.axvline(K - 0.5, color=theme.warm, lw=1.6, ls=(0, (4, 3)))
-    ax.text(K - 0.3, study.contributions.max() * 0.9, f"cut: window k = {K}", color=theme.warm, fontsize=11)
+    ax.axvline(K - 0.5, color=theme.ink, lw=1.6, ls=(0, (4, 3)))
+    ax.text(K - 0.3, study.contributions.max() * 0.9, f"cut: window $k = {K}$", color=theme.ink, fontsize=11)
     ax.set_yscale("log")
-    ax.set_xlabel("distance T − k of the term (steps into the past)")
+    ax.set_xlabel("distance $T - k$ of the term (steps into the past)")
     ax.set_ylabel(r"norm of term $k$ of $\partial\ell_T/\partial W_{hh}$")
     ax.set_title("The terms of the BPTT sum, and where truncation cuts")
     ax.grid(True, lw=0.5, axis="y")
@@ -334,7 +347,8 @@ def truncated_bptt(fig, params, theme) -> Text:
     T = len(d)
     last = max(i for i, c in enumerate(study.contributions) if c > 0)
     return Text(
-        alt=(f"Bar chart on a log scale of the norms of the {T} terms of the gradient ∂ℓ_T/∂W_hh of a tanh network "
+        alt=(f"Bar chart on a log scale of the norms of the {T} terms of the gradient of the last step's loss ℓ "
+             "with respect to Wₕₕ, in a tanh network "
              f"(λ = {show(params['gradients.truncation.lam'])}), by distance into the past. The terms fall from "
              f"{sci(study.contributions[0])} at distance 0 to {sci(study.contributions[last])} at distance {last}"
              + (f" (the term at distance {T - 1} is exactly 0: it multiplies the starting state h₀ = 0). "
@@ -342,7 +356,7 @@ def truncated_bptt(fig, params, theme) -> Text:
              f"A dashed line at {K} marks the truncation window; the kept terms carry "
              f"{show(round(100 * study.kept_share, 1))} % of the summed term norms, and the truncated gradient "
              f"differs from the full one by {show(round(100 * study.relative_difference, 2))} %."),
-        caption=(f"Full BPTT sums every term; truncated BPTT with window k = {K} keeps only the blue ones. Here the "
+        caption=(f"Full BPTT sums every term; truncated BPTT with window k = {K} keeps only the coloured ones. Here the "
                  "old terms have already vanished, so the cut costs little; it also means a dependency longer than "
                  "the window cannot be learned."),
     )

@@ -47,16 +47,20 @@ def long_range(fig, params, theme) -> Text:
     results = studies(params)
     s = settings(params)
     lengths = np.array(s["lengths"])
-    colors = {"rnn": theme.warm, "rnn_orthogonal": theme.muted, "lstm": theme.accent, "gru": theme.green}
+    # one colour per architecture; the orthogonal RNN is an RNN: same colour, dashed
+    colors = {"rnn": theme.rnn, "rnn_orthogonal": theme.rnn, "lstm": theme.lstm, "gru": theme.gru}
     markers = {"rnn": "o", "rnn_orthogonal": "s", "lstm": "D", "gru": "^"}
+    styles = {"rnn": "-", "rnn_orthogonal": (0, (4, 2)), "lstm": "-", "gru": "-"}
     top, bottom = fig.subplots(2, 1, sharex=True)
     offsets = dict(zip((k for k, _ in MODELS), (-0.03, -0.01, 0.01, 0.03)))
     for kind, label in MODELS:
         study = results[kind]
         shift = lengths * (1 + offsets[kind])
-        top.plot(shift, 100 * study.success_rate, color=colors[kind], marker=markers[kind], lw=2, label=label.replace("W_hh", "$W_{hh}$"))
+        top.plot(shift, 100 * study.success_rate, color=colors[kind], marker=markers[kind], lw=2, ls=styles[kind],
+                 label=label.replace("W_hh", "$W_{hh}$"))
         med = np.median(study.test_loss, axis=1)
-        bottom.plot(shift, med, color=colors[kind], marker=markers[kind], lw=2, label=label)
+        bottom.plot(shift, med, color=colors[kind], marker=markers[kind], lw=2, ls=styles[kind],
+                    label=label.replace("W_hh", "$W_{hh}$"))
         bottom.vlines(shift, study.test_loss.min(axis=1), study.test_loss.max(axis=1), color=colors[kind], lw=1.2)
     bottom.axhline(s["threshold"], color=theme.ink, lw=1, ls="--")
     bottom.axhline(tasks.BASELINE_MSE["remember_first"], color=theme.muted, lw=1, ls=":")
@@ -71,11 +75,11 @@ def long_range(fig, params, theme) -> Text:
     bottom.set_xscale("log")
     bottom.set_xticks(lengths)
     bottom.set_xticklabels([str(T) for T in lengths])
-    bottom.set_xlabel("sequence length T (the value to carry is T − 1 steps back)")
+    bottom.set_xlabel("sequence length $T$ (the value to carry is $T - 1$ steps back)")
     for ax in (top, bottom):
         ax.grid(True, lw=0.5)
     summary = "; ".join(
-        f"{label}: " + ", ".join(f"T = {T} {percent(r)}" for T, r in zip(lengths, results[kind].success_rate))
+        f"{label.replace('W_hh', 'Wₕₕ')}: " + ", ".join(f"T = {T} {percent(r)}" for T, r in zip(lengths, results[kind].success_rate))
         for kind, label in MODELS)
     return Text(
         alt=(f"Two panels against the sequence length T ({', '.join(map(str, lengths))}). Top: the share of the "

@@ -1,9 +1,9 @@
-"""Powers of w2: 2⁴, 2⁵⁰, 0.5⁵⁰, 10^(10⁶), and each input's share of a 50-step unroll."""
+"""Powers of w₂: 2⁴, 2⁵⁰, 0.5⁵⁰, 10 to the 10⁶, and each input's share of a 50-step unroll."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from rnncore.exact import grouped, scientific_rounded, show, superscript
+from rnncore.exact import grouped, scientific_rounded, show
 from rnncore.powers import float_overflow_exponent, input_shares, power, powers_log10
 
 from ..registry import Text, figure, values
@@ -45,7 +45,15 @@ def powers_values(params) -> dict[str, str]:
 
 
 def _colors(theme):
-    return {2: theme.warm, 1: theme.muted, 0.5: theme.cool}
+    from ..style import factor_colour
+
+    return {w2: factor_colour(theme, w2) for w2 in BASES}
+
+
+def _w2(w2) -> str:
+    from ..style import math
+
+    return math(f"w₂ = {show(w2)}")
 
 
 @figure("powers-log", size=(6.4, 4.8))
@@ -53,37 +61,39 @@ def powers_log(fig, params, theme) -> Text:
     T = list(range(0, 61))
     import matplotlib
 
+    from ..style import math
+
     with matplotlib.rc_context({"font.size": 13, "axes.titlesize": 13, "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}):
         ax = fig.add_subplot()
     colors = _colors(theme)
     for w2 in BASES:
-        ax.plot(T, powers_log10(w2, T), color=colors[w2], lw=2, label=f"w2 = {w2:g}")
+        ax.plot(T, powers_log10(w2, T), color=colors[w2], lw=2, label=_w2(w2))
     marks = [(2, 4), (2, 50), (0.5, 50)]
     for w2, n in marks:
         p = power(w2, n)
         y = float(p.log10)
         ax.plot([n], [y], "o", color=colors[w2], ms=7, zorder=3)
-        text = f"{p.expression()} = {p.exact_text()}" if n == 4 else \
-            (f"{p.expression()} ≈ {scientific_rounded(p.to_float(), 3)}")
+        text = math(f"{p.expression()} = {p.exact_text()}" if n == 4 else
+                    f"{p.expression()} ≈ {scientific_rounded(p.to_float(), 3)}")
         ax.annotate(text, (n, y), xytext=(-10, 10 if w2 > 1 else -16), textcoords="offset points",
                     ha="right", color=theme.ink, fontsize=12)
     ticks = list(range(-18, 19, 6))
-    ax.set_yticks(ticks, [f"10{superscript(k)}" for k in ticks])
+    ax.set_yticks(ticks, [f"$\\mathdefault{{10^{{{k}}}}}$" for k in ticks])  # as every log axis
     ax.set_ylim(-19, 19)
     ax.set_xlim(0, 60)
     ax.grid(True, lw=0.6)
-    ax.set_xlabel("T, the number of times the first input is multiplied by w2")
-    ax.set_ylabel("|w2|^T (log scale)")
-    ax.set_title("|w2|^T grows or shrinks geometrically")
+    ax.set_xlabel(r"$T$, the number of times the first input is multiplied by $w_2$")
+    ax.set_ylabel(r"$|w_2|^T$ (log scale)")
+    ax.set_title(r"$|w_2|^T$ grows or shrinks geometrically")
     ax.legend(loc="upper left")
     two4, two50, half50 = power(2, 4), power(2, 50), power(0.5, 50)
     return Text(
-        alt=(f"Line chart of |w2|^T against T from 0 to 60 on a logarithmic axis for w2 = 2, 1 and 0.5. "
-             f"The w2 = 2 line rises through 2⁴ = {two4.exact_text()} and 2⁵⁰ = {two50.exact_text()}; the w2 = 1 "
-             f"line stays at 1; the w2 = 0.5 line falls to 0.5⁵⁰ = {half50.exact_text()}, about "
+        alt=(f"Line chart of |w₂|ᵀ against T from 0 to 60 on a logarithmic axis for w₂ = 2, 1 and 0.5. "
+             f"The w₂ = 2 line rises through 2⁴ = {two4.exact_text()} and 2⁵⁰ = {two50.exact_text()}; the w₂ = 1 "
+             f"line stays at 1; the w₂ = 0.5 line falls to 0.5⁵⁰ = {half50.exact_text()}, about "
              f"{half50.scientific()}."),
-        caption=(f"On a log axis a power is a straight line: w2 = 2 climbs more than {int(two50.log10)} powers of "
-                 f"ten in 50 steps, w2 = 0.5 falls by as many, and only w2 = 1 keeps the first input at its size."))
+        caption=(f"On a log axis a power is a straight line: w₂ = 2 climbs more than {int(two50.log10)} powers of "
+                 f"ten in 50 steps, w₂ = 0.5 falls by as many, and only w₂ = 1 keeps the first input at its size."))
 
 
 @figure("input-shares", size=(6.4, 4.8))
@@ -98,10 +108,10 @@ def input_shares_figure(fig, params, theme) -> Text:
     for w2 in BASES:
         shares = [float(s) for s in input_shares(w2, UNROLLS)]
         firsts[w2] = input_shares(w2, UNROLLS)[0]
-        ax.plot(t, shares, "o-", ms=3, lw=1.5, color=colors[w2], label=f"w2 = {w2:g}")
+        ax.plot(t, shares, "o-", ms=3, lw=1.5, color=colors[w2], label=_w2(w2))
     ax.set_yscale("log")
-    ax.set_xlabel("input t (day 1 is the oldest)")
-    ax.set_ylabel(f"share of input t in the sum at day {UNROLLS}")
+    ax.set_xlabel(r"input $t$ (day 1 is the oldest)")
+    ax.set_ylabel(f"share of input $t$ in the sum at day {UNROLLS}")
     ax.set_title(f"Who is heard at day {UNROLLS}?")
     ax.grid(True, lw=0.6, which="major")
     ax.set_xlim(0, UNROLLS + 1)
@@ -112,8 +122,8 @@ def input_shares_figure(fig, params, theme) -> Text:
                 textcoords="offset points", va="bottom", color=colors[2], fontsize=12)
     return Text(
         alt=(f"Log-scale chart of each day's share of the last copy's sum when {UNROLLS} equal inputs are "
-             f"unrolled. With w2 = 2 day 1 has the largest share, {share_text(firsts[2])}, and each "
-             f"later day half as much; with w2 = 1 every day has {share_text(firsts[1])}; with "
-             f"w2 = 0.5 day 1 has {share_text(firsts[0.5])} and day {UNROLLS} has about a half."),
-        caption=("With w2 = 2 the oldest day drowns out the rest; with w2 = 0.5 the oldest day is a "
-                 "rounding error and only the last few days count; with w2 = 1 every day counts the same."))
+             f"unrolled. With w₂ = 2 day 1 has the largest share, {share_text(firsts[2])}, and each "
+             f"later day half as much; with w₂ = 1 every day has {share_text(firsts[1])}; with "
+             f"w₂ = 0.5 day 1 has {share_text(firsts[0.5])} and day {UNROLLS} has about a half."),
+        caption=("With w₂ = 2 the oldest day drowns out the rest; with w₂ = 0.5 the oldest day is a "
+                 "rounding error and only the last few days count; with w₂ = 1 every day counts the same."))

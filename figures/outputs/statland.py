@@ -135,16 +135,18 @@ def draw_unrolled(fig, trace: Trace, theme) -> None:
     ax = fig.add_subplot()
     ax.set_axis_off()
     last = len(trace.steps)
-    labels = {("input", "sum"): f"w1\n× {show(w.w1, keep=True)}",
-              ("relu", "output"): f"w3, b2\n× {show(w.w3, keep=True)}\n+ {show(w.b2, keep=True)}"}
+    from ..style import math
+
+    labels = {("input", "sum"): f"$w_1$\n× {show(w.w1, keep=True)}",
+              ("relu", "output"): f"$w_3$, $b_2$\n× {show(w.w3, keep=True)}\n+ {show(w.b2, keep=True)}"}
     for step in trace.steps:
         y = -(step.t - 1) * ROW
         final = step.t == last
-        _node(ax, COLUMN["input"], y, f"input{sub(step.t)}", show(step.input), theme)
-        _node(ax, COLUMN["sum"], y, f"+ b1 = x{sub(step.t)}", show(step.x), theme)
-        _node(ax, COLUMN["relu"], y, f"ReLU = y{sub(step.t)}", show(step.y), theme)
-        _node(ax, COLUMN["output"], y, "prediction" if final else f"output{sub(step.t)}",
-              show(step.output), theme, color=theme.accent if final else theme.muted, strong=final)
+        _node(ax, COLUMN["input"], y, f"input$_{{{step.t}}}$", show(step.input), theme)
+        _node(ax, COLUMN["sum"], y, f"$+\\,b_1 = x_{{{step.t}}}$", show(step.x), theme)
+        _node(ax, COLUMN["relu"], y, f"ReLU $= y_{{{step.t}}}$", show(step.y), theme)
+        _node(ax, COLUMN["output"], y, "prediction" if final else f"output$_{{{step.t}}}$",
+              show(step.output), theme, color=theme.prediction if final else theme.muted, strong=final)
         if not final:
             ax.text(COLUMN["output"], y - BOX_H / 2 - 0.06, "(ignored)", ha="center", va="top",
                     fontsize=LABEL_SIZE, color=theme.muted)
@@ -156,10 +158,10 @@ def draw_unrolled(fig, trace: Trace, theme) -> None:
         if not final:
             start = (COLUMN["relu"] - 0.2, y - BOX_H / 2)
             end = (COLUMN["sum"] + 0.2, y - ROW + BOX_H / 2)
-            _arrow(ax, start, end, theme, color=theme.warm)
-            ax.text((start[0] + end[0]) / 2 + 0.3, (start[1] + end[1]) / 2 - 0.05,
-                    f"× w2 = {show(w.w2, keep=True)}\n{step.feedback_arithmetic}",
-                    ha="left", va="center", fontsize=LABEL_SIZE, color=theme.warm, linespacing=1.1)
+            _arrow(ax, start, end, theme, color=theme.recurrent)
+            ax.text((start[0] + end[0]) / 2 + 0.45, (start[1] + end[1]) / 2 + 0.22,
+                    f"{math(f'× w₂ = {show(w.w2, keep=True)}')}\n{step.feedback_arithmetic}",
+                    ha="left", va="center", fontsize=LABEL_SIZE, color=theme.recurrent, linespacing=1.0)
     ax.set_xlim(COLUMN["input"] - BOX_W / 2 - 0.05, COLUMN["output"] + BOX_W / 2 + 0.05)
     ax.set_ylim(-(last - 1) * ROW - BOX_H / 2 - 0.42, BOX_H / 2 + 0.05)
     ax.set_aspect("equal")
@@ -178,7 +180,7 @@ def _unrolled_text(trace: Trace, words: str) -> Text:
     )
     caption = (
         f"The network unrolled for the inputs {words}, oldest at the top. "
-        f"Every copy shares the same weights; the orange arrows carry each activation, times w2, "
+        f"Every copy shares the same weights; the orange arrows carry each activation, times w₂, "
         f"into the next copy. Only the last output ({show(trace.prediction)}) is the prediction."
     )
     return Text(alt=alt, caption=caption)
