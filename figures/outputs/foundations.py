@@ -12,7 +12,7 @@ from rnncore.exact import MINUS, grouped, show, superscript
 from rnncore.statquest import Weights, unroll
 
 from ..params import weights
-from ..registry import Text, figure, snippet, values
+from ..registry import PHONE_WIDTH, Text, figure, snippet, values
 
 # Colours of the two companies, per theme (the sources call them blue and red).
 COMPANY = {
@@ -295,9 +295,48 @@ def _stage(ax, x, y, title, value, theme, *, colour=None, width=1.5):
     ax.text(x, y - 0.17, value, ha="center", va="center", fontsize=12.5, color=edge, fontweight="bold")
 
 
+def _feedback_loop_phone(fig, w: Weights, theme) -> None:
+    """The same network top to bottom: input, sum, ReLU, output in one column, the loop
+    on the right, from yₜ up into the sum."""
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ys = {"w1": 0.0, "sum": -1.2, "relu": -2.4, "w3": -3.6}
+    x, loop_x, half = 0.0, 2.25, 0.85
+    _stage(ax, x, ys["w1"], "inputₜ × w1", show(w.w1, keep=True), theme, colour=theme.cool, width=2 * half)
+    _stage(ax, x, ys["sum"], "sum, + b1", show(w.b1, keep=True), theme, width=2 * half)
+    _stage(ax, x, ys["relu"], "ReLU", "max(0, xₜ)", theme, width=2 * half)
+    _stage(ax, x, ys["w3"], "× w3, + b2", f"{show(w.w3, keep=True)}, {show(w.b2, keep=True)}", theme,
+           width=2 * half)
+    order = list(ys)
+    for top, below in zip(order, order[1:]):
+        _link(ax, (x, ys[top] - 0.43), (x, ys[below] + 0.43), theme.muted)
+    _link(ax, (x, ys["w3"] - 0.43), (x, ys["w3"] - 0.8), theme.accent)
+    ax.text(x, ys["w3"] - 0.85, "output", ha="center", va="top", fontsize=12, color=theme.accent, fontweight="bold")
+    ax.text(x - 0.1, (ys["sum"] + ys["relu"]) / 2, "xₜ", ha="right", va="center", fontsize=11.5, color=theme.ink)
+    y_out = (ys["relu"] + ys["w3"]) / 2
+    ax.text(x - 0.1, y_out, "yₜ", ha="right", va="center", fontsize=11.5, color=theme.ink)
+    # The loop leaves between ReLU and "× w3", runs up behind the "× w2" box and enters the sum.
+    ax.plot([x, loop_x], [y_out, y_out], color=theme.warm, lw=2, zorder=0.5)
+    ax.plot([loop_x, loop_x], [y_out, ys["sum"]], color=theme.warm, lw=2, zorder=0.5)
+    ax.plot([loop_x, half + 0.5], [ys["sum"], ys["sum"]], color=theme.warm, lw=2, zorder=0.5)
+    _link(ax, (half + 0.5, ys["sum"]), (half + 0.02, ys["sum"]), theme.warm)
+    _stage(ax, loop_x, (ys["sum"] + y_out) / 2 - 0.1, "× w2, loop", show(w.w2, keep=True), theme,
+           colour=theme.warm, width=1.6)
+    ax.text((half + loop_x) / 2 + 0.1, ys["sum"] + 0.12, "next step:\n+ yₜ₋₁ × w2", ha="center", va="bottom",
+            fontsize=10.5, color=theme.warm)
+    x0, x1, y0, y1 = x - half - 0.1, loop_x + 0.85, ys["w3"] - 1.25, ys["w1"] + 0.5
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+
+
 @figure("feedback-loop", reads=("network.*",), size=(7.0, 1.95))
 def feedback_loop(fig, params, theme) -> Text:
     w = weights(params)
+    if theme.phone:
+        _feedback_loop_phone(fig, w, theme)
+        return _feedback_loop_text(w)
     ax = fig.add_subplot()
     ax.set_axis_off()
     xs = {"w1": 0, "sum": 2.05, "relu": 4.1, "w3": 6.15}
@@ -333,6 +372,10 @@ def feedback_loop(fig, params, theme) -> Text:
     ax.set_xlim(-0.8, xs["w3"] + 2.45)
     ax.set_ylim(-0.4, 2.1)
     ax.set_aspect("equal")
+    return _feedback_loop_text(w)
+
+
+def _feedback_loop_text(w: Weights) -> Text:
     alt = (
         f"Diagram of the folded StatQuest network. The input is multiplied by w1 = {show(w.w1, keep=True)} "
         f"and enters a sum that adds b1 = {show(w.b1, keep=True)}, giving x_t. ReLU turns x_t into y_t, "
