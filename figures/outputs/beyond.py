@@ -311,7 +311,10 @@ def gradient_flow(fig, params, theme) -> Text:
     ax.set_xlabel("distance T − k (steps back from the last step)")
     ax.set_ylabel(r"$\Vert\partial\ell/\partial x_k\Vert$")
     ax.grid(True, lw=0.5)
-    ax.legend(loc="lower left", fontsize=10)
+    if theme.phone:  # below the plot: inside it, it would cover the lines' ends
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize=10)
+    else:
+        ax.legend(loc="lower left", fontsize=10)
     T = studies[0].norms.shape[1]
     ends = "; ".join(f"{s.label}: {sci(float(s.median[-1]))}" for s in studies)
     H, N = int(params["beyond.flow.hidden"]), int(params["beyond.flow.networks"])

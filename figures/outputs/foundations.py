@@ -65,7 +65,7 @@ def sequences_companies(fig, params, theme) -> Text:
                     fontweight="bold")
     ax.axvspan(TARGET_DAY - 0.4, TARGET_DAY + 0.4, color=theme.grid, alpha=0.45, lw=0)
     ax.set_xticks(range(1, TARGET_DAY + 1))
-    ax.set_xlim(0.5, TARGET_DAY + 2.2)
+    ax.set_xlim(0.5, TARGET_DAY + (3.2 if theme.phone else 2.2))  # room for the "day 10" labels
     ax.spines["bottom"].set_bounds(0.5, TARGET_DAY + 0.5)
     top = max(max(p for _, prices, _ in data.values() for p in prices),
               max(float(t.prediction) for _, _, t in data.values()))
@@ -73,7 +73,10 @@ def sequences_companies(fig, params, theme) -> Text:
     ax.set_xlabel("day (day 10 is predicted)")
     ax.set_ylabel("price (scaled: 0 Low, 1 High)")
     ax.grid(axis="y", lw=0.6)
-    ax.legend(loc="upper left", fontsize=12)
+    if theme.phone:  # under the plot: inside, it would cover the blue line's end
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=12)
+    else:
+        ax.legend(loc="upper left", fontsize=12)
     ax.set_title("Two sequence lengths, one set of five parameters")
     blue, red = data["blue"][2], data["red"][2]
     alt = (
@@ -116,9 +119,9 @@ def _link(ax, start, end, colour):
         arrowstyle="-|>", color=colour, lw=1.3, shrinkA=0, shrinkB=0, mutation_scale=11))
 
 
-@figure("sequence-shapes", size=(6.4, 5.0))
+@figure("sequence-shapes", size=(6.4, 5.0), phone_size=(PHONE_WIDTH, 8.0))
 def sequence_shapes(fig, params, theme) -> Text:
-    axes = fig.subplots(2, 2)
+    axes = fig.subplots(4, 1) if theme.phone else fig.subplots(2, 2)  # on a phone, one shape a row
     half = 0.28
     for ax, (name, (ins, outs, steps, use)) in zip(axes.flat, SHAPES.items()):
         ax.set_axis_off()
@@ -185,6 +188,9 @@ def cnn_feature_map(fig, params, theme) -> Text:
     grids = feature_map_steps()
     ax = fig.add_subplot()
     ax.set_axis_off()
+    if theme.phone:
+        _cnn_feature_map_phone(fig, ax, grids, theme)
+        return _cnn_feature_map_text(grids)
     _grid(ax, grids["feature_map"], 0, 4, theme)
     _grid(ax, grids["relu"], 6, 4, theme, blocks=2)
     _grid(ax, grids["pooled"], 12, 3, theme)
@@ -196,7 +202,29 @@ def cnn_feature_map(fig, params, theme) -> Text:
     ax.set_xlim(-0.1, 14.1)
     ax.set_ylim(-0.1, 4.8)
     ax.set_aspect("equal")
+    return _cnn_feature_map_text(grids)
 
+
+def _cnn_feature_map_phone(fig, ax, grids, theme) -> None:
+    """Two rows: the feature map → ReLU, then pooling down to the small grid under it."""
+    _grid(ax, grids["feature_map"], 0, 4, theme)
+    _grid(ax, grids["relu"], 6, 4, theme, blocks=2)
+    _grid(ax, grids["pooled"], 7, -1.9, theme)
+    _link(ax, (4.15, 2), (5.85, 2), theme.ink)
+    ax.text(5, 2.25, "ReLU", ha="center", va="bottom", fontsize=12, color=theme.ink)
+    _link(ax, (8, -0.15), (8, -1.75), theme.ink)
+    ax.text(7.8, -0.95, "2×2 max pooling", ha="right", va="center", fontsize=12, color=theme.ink)
+    for x, y, title, align in ((2, 4.25, "feature map", "center"), (8, 4.25, "after ReLU", "center"),
+                               (6.8, -2.9, "after pooling", "right")):
+        ax.text(x, y, title, ha=align, va="bottom" if align == "center" else "center", fontsize=12, color=theme.muted)
+    x0, x1, y0, y1 = -0.1, 10.1, -4.0, 4.9
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+
+
+def _cnn_feature_map_text(grids) -> Text:
     def rows(grid):
         return "; ".join(" ".join(str(v).replace("-", MINUS) for v in row) for row in grid)
 
@@ -247,7 +275,10 @@ def parameter_count(fig, params, theme) -> Text:
     ax.set_xlabel("sequence length T")
     ax.set_ylabel("parameters to train")
     ax.grid(axis="y", lw=0.6)
-    ax.legend(loc="upper left", fontsize=12)
+    if theme.phone:  # under the plot: inside, it would cover the orange line's label
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=12)
+    else:
+        ax.legend(loc="upper left", fontsize=12)
     ax.set_title(f"Parameters against length (D = {D}, H = {H}, O = {O})")
     alt = (
         f"Line chart of parameter counts against the sequence length T from 1 to {longest}, for input "
