@@ -133,10 +133,10 @@ def _split_words(text: str) -> list[str]:
 
 
 def _wrap(text: str, fraction: float) -> str:
-    """Each line of ``text`` broken at spaces into lines about ``fraction`` as long."""
+    """``text`` broken at spaces into lines about ``fraction`` as long as its longest."""
     lines = []
+    limit = max(1, int(max(len(line) for line in text.split("\n")) * fraction))
     for line in text.split("\n"):
-        limit = max(1, int(len(line) * fraction))
         current = ""
         for word in _split_words(line):
             if current and len(current) + 1 + len(word) > limit:

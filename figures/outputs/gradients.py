@@ -294,7 +294,10 @@ def pascanu_bifurcation(fig, params, theme) -> Text:
     ax.set_ylabel("final state x")
     ax.set_title(f"One unit, recurrent weight w = {show(wv)}: two attractors")
     ax.grid(True, lw=0.5)
-    ax.legend(loc="lower right", fontsize=11)
+    if theme.phone:  # under the plot: inside, it would cover the lower branch
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=11)
+    else:
+        ax.legend(loc="lower right", fontsize=11)
     return Text(
         alt=(f"Bifurcation diagram of x_t = {show(wv)} σ(x_(t−1)) + b for b from {show(lo)} to {show(hi)}. "
              f"A low branch of stable states and a high branch overlap only between b ≈ {show(round(points[0].b, 3))} "
