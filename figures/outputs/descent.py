@@ -410,11 +410,11 @@ def bptt_graph(fig, params, theme) -> Text:
 
 def _bptt_graph_text() -> Text:
     return Text(
-        alt=("Computation graph of three recurrent steps: states h0, h1, h2, h3 in a row, each h_i fed by input "
+        alt=("Computation graph of three recurrent steps: states h0, h1, h2, h3 in a chain, each h_i fed by input "
              "x_i through W_hx and by the previous state. Dashed orange arrows run backwards between the states, "
              "each labelled ∂h_i/∂h_(i−1) = diag(φ′(z_i)) W_hh; above, ∂h3/∂h0 is written as the product of the "
              "three factors. The loss ℓ3 is computed from h3."),
-        caption=("Backpropagation through time walks the dashed arrows from right to left. Reaching h₀ from the "
+        caption=("Backpropagation through time walks the dashed arrows back from h₃ to h₀. Reaching h₀ from the "
                  "loss multiplies three step Jacobians; over 50 steps it multiplies 50 of them."))
 
 
