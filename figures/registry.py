@@ -1,8 +1,9 @@
 """Outputs are small functions registered by name.
 
 A *figure* draws on a matplotlib figure for one theme and returns its alt text and
-caption; the build renders it light and dark and writes a Markdown include that
-shows both variants. A *snippet* returns Markdown. Each output declares the
+caption; the build renders it light and dark, each at its desktop size and at phone
+width (``theme.phone`` tells the figure which), and writes a Markdown include that
+shows the variant that fits the reader's screen and scheme. A *snippet* returns Markdown. Each output declares the
 parameter keys it reads, and only those keys reach it.
 """
 from __future__ import annotations
@@ -19,6 +20,10 @@ DOCS = ROOT / "docs"
 FIGURE_DIR = "docs/figures"
 SNIPPET_DIR = "docs/snippets"
 THEMES = ("light", "dark")
+#: The phone variant's width in inches (96 CSS px each): 360 px, the narrowest common
+#: phone screen, so that the figure is never scaled down on a phone and its 8.25 pt
+#: (11 px) text stays >= 11 CSS px; on a 390 px screen it is shown 390 px wide.
+PHONE_WIDTH = 3.75
 
 
 @dataclass(frozen=True)
@@ -36,16 +41,24 @@ class Output:
     reads: tuple[str, ...]
     function: Callable[..., Any]
     size: tuple[float, float] = (8.0, 4.5)
+    phone_size: tuple[float, float] | None = None  # default: PHONE_WIDTH by size's height
     suffix: str = ".md"
 
     @property
     def source(self) -> Path:
         return Path(inspect.getsourcefile(self.function)).resolve()
 
+    @property
+    def phone(self) -> tuple[float, float]:
+        """The phone variant's size in inches."""
+        return self.phone_size or (PHONE_WIDTH, self.size[1])
+
     def files(self) -> list[str]:
-        """Paths relative to the repository root, in a stable order."""
+        """Paths relative to the repository root, in a stable order: the light and dark
+        desktop SVGs, the light and dark phone SVGs, the Markdown include."""
         if self.kind == "figure":
             return [f"{FIGURE_DIR}/{self.name}-{theme}.svg" for theme in THEMES] + [
+                f"{FIGURE_DIR}/{self.name}-{theme}-phone.svg" for theme in THEMES] + [
                 f"{SNIPPET_DIR}/figures/{self.name}.md"
             ]
         if self.suffix == ".json":
@@ -118,9 +131,13 @@ def _register(kind: str, name: str, reads: Iterable[str], **extra: Any):
     return decorate
 
 
-def figure(name: str, *, reads: Iterable[str] = (), size: tuple[float, float] = (8.0, 4.5)):
-    """Register ``function(fig, params, theme) -> Text`` as a light and dark SVG."""
-    return _register("figure", name, reads, size=size)
+def figure(name: str, *, reads: Iterable[str] = (), size: tuple[float, float] = (8.0, 4.5),
+           phone_size: tuple[float, float] | None = None):
+    """Register ``function(fig, params, theme) -> Text`` as light and dark SVGs at ``size``
+    and at ``phone_size`` (inches; default PHONE_WIDTH wide, as tall as ``size``).
+    ``theme.phone`` is true while the phone variant is drawn; a figure that sets its
+    own size must keep the phone variant PHONE_WIDTH wide."""
+    return _register("figure", name, reads, size=size, phone_size=phone_size)
 
 
 def snippet(name: str, *, reads: Iterable[str] = ()):

@@ -12,11 +12,17 @@ import re
 from typing import Any, Mapping
 
 from . import outputs  # noqa: F401  (registers every output)
-from .registry import FIGURE_DIR, OUTPUTS, THEMES, Output, Params, Text
+from .registry import FIGURE_DIR, OUTPUTS, PHONE_WIDTH, THEMES, Output, Params, Text
 
 PX_PER_PT = 4 / 3
 #: The smallest text a figure may show, in CSS px, at any screen width.
 MIN_TEXT_PX = 11
+#: The phone variant's width in CSS px (its SVG's width); a phone shows it this wide
+#: or wider, never narrower (docs/assets/guide.css section 1).
+PHONE_PX = round(PHONE_WIDTH * 96)
+#: Screens up to this width (CSS px; 37.5em in guide.css) show the phone variant; wider
+#: ones the desktop variant, at least this wide or its own width.
+PHONE_BREAKPOINT_PX = 600
 #: matplotlib writes each text as ``<g id="text_N"><!-- the text --><g … scale(s -s)">``
 #: with s = font size in pt / 100 (svg.fonttype "path").
 TEXT_SIZE = re.compile(rb'<g id="text_\d+">\s*<!-- .*? -->\s*<g [^>]*?scale\(([\d.]+) -', re.S)
@@ -38,8 +44,7 @@ def smallest_text_pt(svg: bytes) -> float:
 def legible_width(svg: bytes) -> int:
     """The narrowest CSS width, in px, at which the figure's smallest text is MIN_TEXT_PX.
 
-    On a phone the guide shows a figure no narrower than this; a figure that is then
-    wider than the screen scrolls sideways inside its own box (docs/assets/guide.css).
+    A desktop variant must be legible at PHONE_BREAKPOINT_PX, a phone variant at PHONE_PX.
     """
     width, _ = _svg_size(svg)
     smallest = smallest_text_pt(svg)
@@ -52,30 +57,47 @@ def _alt(text: str) -> str:
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("\n", " ")
 
 
-def figure_markdown(output: Output, text: Text, size: tuple[int, int], phone_width: int = 0) -> str:
-    """The include a page pulls in: both variants, alt text, a caption.
+def figure_markdown(output: Output, text: Text, size: tuple[int, int], phone_size: tuple[int, int]) -> str:
+    """The include a page pulls in: four variants, one alt text, one caption.
 
-    Material shows ``#only-light`` or ``#only-dark`` by the reader's scheme; the
-    hidden variant is lazy, so it is not downloaded until the scheme changes.
+    Material shows ``#only-light`` or ``#only-dark`` by the reader's scheme, and
+    docs/assets/guide.css the ``guide-desktop`` or the ``guide-phone`` variant by the
+    screen's width. Every variant is lazy, so a hidden one is not downloaded.
     ``data-gallery`` keeps the variants in separate lightbox galleries
-    (mkdocs-glightbox), so a dark reader never pages through light images.
-    ``--guide-legible-width`` is :func:`legible_width`, for narrow screens.
+    (mkdocs-glightbox), so a dark reader never pages through light images, nor a
+    desktop reader through phone ones.
     """
     if not text.alt.strip() or not text.caption.strip():
         raise ValueError(f"figure {output.name!r} needs alt text and a caption")
-    width, height = size
-    images = [
-        f'![{_alt(text.alt)}]({FIGURE_DIR.removeprefix("docs/")}/{output.name}-{theme}.svg#only-{theme})'
-        f'{{ width="{width}" height="{height}" loading="lazy" decoding="async" data-gallery="figures-{theme}" }}'
-        for theme in THEMES
-    ]
+    images = []
+    for kind, suffix, (width, height) in (("desktop", "", size), ("phone", "-phone", phone_size)):
+        for theme in THEMES:
+            gallery = f"figures-{theme}" + suffix
+            images.append(
+                f'![{_alt(text.alt)}]({FIGURE_DIR.removeprefix("docs/")}/{output.name}-{theme}{suffix}.svg#only-{theme})'
+                f'{{ .guide-{kind} width="{width}" height="{height}" loading="lazy" decoding="async" '
+                f'data-gallery="{gallery}" }}'
+            )
     return (
-        f'<figure class="guide-figure" id="fig-{output.name}" markdown="span"'
-        + (f' style="--guide-legible-width: {phone_width}px"' if phone_width else "")
-        + ">\n"
+        f'<figure class="guide-figure" id="fig-{output.name}" markdown="span">\n'
         + "\n".join(images)
         + f"\n<figcaption>{html.escape(text.caption, quote=False)}</figcaption>\n</figure>\n"
     )
+
+
+def check_sizes(name: str, desktop: bytes, phone: bytes) -> None:
+    """A phone variant PHONE_PX wide whose text is legible there; a desktop variant
+    legible at PHONE_BREAKPOINT_PX (the narrowest screen that shows it)."""
+    width, _ = _svg_size(phone)
+    if width != PHONE_PX:
+        raise ValueError(f"figure {name!r}: the phone variant is {width} px wide, not {PHONE_PX} "
+                         f"(keep fig width PHONE_WIDTH = {PHONE_WIDTH} in when theme.phone)")
+    if legible_width(phone) > PHONE_PX:
+        raise ValueError(f"figure {name!r}: the phone variant's smallest text is {smallest_text_pt(phone):g} pt, "
+                         f"under {MIN_TEXT_PX} px at {PHONE_PX} px (allowed: >= {MIN_TEXT_PX / PX_PER_PT:g} pt)")
+    if legible_width(desktop) > PHONE_BREAKPOINT_PX:
+        raise ValueError(f"figure {name!r}: the desktop variant's smallest text ({smallest_text_pt(desktop):g} pt) "
+                         f"is under {MIN_TEXT_PX} px at {PHONE_BREAKPOINT_PX} px wide")
 
 
 def render(name: str, values: Mapping[str, Any]) -> dict[str, bytes]:
@@ -88,19 +110,22 @@ def render(name: str, values: Mapping[str, Any]) -> dict[str, bytes]:
 
         files: dict[str, bytes] = {}
         texts: list[Text] = []
-        for theme, path in zip(THEMES, paths):
+        variants = [(theme, False, output.size) for theme in THEMES] + [(theme, True, output.phone) for theme in THEMES]
+        for (theme, phone, size), path in zip(variants, paths):
             try:
-                svg, text = render_svg(lambda fig, th: output.function(fig, params, th), output.size, theme)
+                svg, text = render_svg(lambda fig, th: output.function(fig, params, th), size, theme, phone=phone)
             except LabelCollision as error:
-                raise LabelCollision(f"figure {name!r} ({theme}): {error}") from None
+                raise LabelCollision(f"figure {name!r} ({theme}{', phone' if phone else ''}): {error}") from None
             if not isinstance(text, Text):
                 raise TypeError(f"figure {name!r} must return Text(alt=..., caption=...)")
             files[path] = svg
             texts.append(text)
-        if texts[0] != texts[1]:
-            raise ValueError(f"figure {name!r} says different things in light and dark")
-        phone_width = max(legible_width(files[path]) for path in paths[:-1])
-        files[paths[-1]] = figure_markdown(output, texts[0], _svg_size(files[paths[0]]), phone_width).encode()
+        if any(text != texts[0] for text in texts):
+            raise ValueError(f"figure {name!r} says different things in light and dark or on a phone")
+        for desktop, phone in zip(paths[:2], paths[2:4]):
+            check_sizes(name, files[desktop], files[phone])
+        files[paths[-1]] = figure_markdown(output, texts[0], _svg_size(files[paths[0]]),
+                                           _svg_size(files[paths[2]])).encode()
         return files
     result = output.function(params)
     if output.suffix == ".json":

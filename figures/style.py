@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import matplotlib
@@ -78,6 +78,9 @@ class Theme:
     slow: str        # fades, but slowly (w₂ = 0.8, f = 0.9)
     slower: str      # fades more slowly still (w₂ = 0.95, f = 0.99)
     negative: str    # a negative factor: w₂ = −0.5 flips the sign every step
+    #: True while drawing a figure's phone variant (figures/registry.py PHONE_WIDTH wide):
+    #: a wide diagram then stacks its parts, puts fewer words per box, labels directly.
+    phone: bool = False
 
 
 THEMES = {
@@ -234,17 +237,92 @@ def label_problems(drawn: list[tuple[str, Bbox, Bbox]], slack: float = 1.0) -> l
     return problems
 
 
-def render_svg(draw, size: tuple[float, float], theme_name: str):
+#: On a phone a figure is drawn 360 px wide instead of 614: its text shrinks by this
+#: factor (never below PHONE_MIN_PT, 11 CSS px), so that more of it fits the narrower
+#: figure; a text still wider than the figure is wrapped at its spaces.
+PHONE_TEXT_SCALE = 0.8
+PHONE_MIN_PT = 8.25
+
+
+def _split_words(text: str) -> list[str]:
+    """The text's words; a $…$ math span never breaks."""
+    words, math = [""], False
+    for char in text:
+        if char == "$":
+            math = not math
+        if char == " " and not math:
+            words.append("")
+        else:
+            words[-1] += char
+    return [word for word in words if word]
+
+
+def _wrap(text: str, fraction: float) -> str:
+    """``text`` broken at spaces into lines about ``fraction`` as long as its longest."""
+    lines = []
+    limit = max(1, int(max(len(line) for line in text.split("\n")) * fraction))
+    for line in text.split("\n"):
+        current = ""
+        for word in _split_words(line):
+            if current and len(current) + 1 + len(word) > limit:
+                lines.append(current)
+                current = word
+            else:
+                current = f"{current} {word}" if current else word
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def fit_phone(fig: Figure) -> None:
+    """Shrink every text of a phone variant by PHONE_TEXT_SCALE (not below PHONE_MIN_PT),
+    then wrap each text that is wider than the room it has in the figure."""
+    def smaller(size: float) -> float:
+        return max(PHONE_MIN_PT, round(size * PHONE_TEXT_SCALE, 2)) if size > PHONE_MIN_PT else size
+
+    fig.draw_without_rendering()  # makes the tick labels
+    ticks = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for which, found in (("major", axis.get_major_ticks()), ("minor", axis.get_minor_ticks())):
+                if found:
+                    axis.set_tick_params(which=which, labelsize=smaller(found[0].label1.get_fontsize()))
+                ticks.update(id(label) for tick in found for label in (tick.label1, tick.label2))
+    texts = [text for text in fig.findobj(Text) if id(text) not in ticks and text.get_text().strip()]
+    for text in texts:
+        text.set_fontsize(smaller(text.get_fontsize()))
+    fig.draw_without_rendering()
+    renderer = fig._get_renderer()
+    room = fig.bbox
+    for text in texts:
+        if not text.get_visible():
+            continue
+        box = text.get_window_extent(renderer)
+        align = text.get_horizontalalignment()
+        if align == "left":
+            space = room.x1 - box.x0
+        elif align == "right":
+            space = box.x1 - room.x0
+        else:
+            space = 2 * min(box.x0 + box.width / 2 - room.x0, room.x1 - box.x0 - box.width / 2)
+        space = min(space, room.width) - 6
+        if box.width > space > 0 and " " in text.get_text():
+            text.set_text(_wrap(text.get_text(), 0.97 * space / box.width))
+
+
+def render_svg(draw, size: tuple[float, float], theme_name: str, *, phone: bool = False):
     """Run ``draw(fig, theme)`` on a fresh figure; return ``(svg bytes, draw's result)``.
+    With ``phone``, ``theme.phone`` is true (the figure draws its phone layout).
 
     Raises :class:`LabelCollision` when two drawn texts overlap or one leaves the figure."""
     load_fonts()
-    theme = THEMES[theme_name]
+    theme = replace(THEMES[theme_name], phone=phone)
     with matplotlib.rc_context(themed_rc(theme)), warnings.catch_warnings():
         # a glyph the typeface lacks would come from a fallback font: refuse it
         warnings.filterwarnings("error", message=r"Glyph .* missing from font")
         fig = Figure(figsize=size, layout="constrained")
         result = draw(fig, theme)
+        if phone:
+            fit_phone(fig)
         buffer = io.BytesIO()
         with _drawn_texts() as drawn:
             fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

@@ -199,9 +199,9 @@ def test_lightbox_galleries_keep_variants_apart(site):
     for path in built_pages(site):
         file = site / "index.html" if path == "/" else site / path.strip("/") / "index.html"
         for anchor in re.findall(r'<a [^>]*class="glightbox"[^>]*>\s*<img [^>]*>', file.read_text("utf-8")):
-            variant = re.search(r'src="[^"]*#only-(light|dark)"', anchor)
-            if variant:
-                assert f'data-gallery="figures-{variant[1]}"' in anchor, f"{path}: {anchor[:200]}"
+            variant = re.search(r'src="[^"]*?(-phone)?\.svg#only-(light|dark)"', anchor)
+            if variant:  # and the phone variants in galleries of their own
+                assert f'data-gallery="figures-{variant[2]}{variant[1] or ""}"' in anchor, f"{path}: {anchor[:200]}"
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -615,19 +615,31 @@ FIGURE_TEXT = """async () => {
         // matplotlib draws each text as <g id="text_N"><!-- text --><g ... scale(s -s)">, s = size in pt / 100
         const sizes = [...svg.matchAll(/<g id="text_\\d+">\\s*<!-- ([\\s\\S]*?) -->\\s*<g [^>]*?scale\\(([\\d.]+) -/g)]
             .map(m => ({ text: m[1], pt: parseFloat(m[2]) * 100 }));
-        const scale = image.getBoundingClientRect().width / width;
+        const box = image.getBoundingClientRect();
+        const scale = box.width / width;
         const smallest = sizes.reduce((a, b) => (b.pt < a.pt ? b : a), { text: '', pt: Infinity });
-        return { src: image.getAttribute('src'), px: smallest.pt * 4 / 3 * scale, text: smallest.text, count: sizes.length };
+        return { src: image.getAttribute('src'), px: smallest.pt * 4 / 3 * scale, text: smallest.text, count: sizes.length,
+                 phone: image.classList.contains('guide-phone'), left: box.left, right: box.right,
+                 scroll: image.closest('a, figure').scrollWidth - image.closest('a, figure').clientWidth,
+                 viewport: document.documentElement.clientWidth };
     }));
 }"""
 MIN_FIGURE_TEXT_PX = 11
 
 
-def check_figure_text(page) -> list[str]:
-    """Every figure's smallest text, at the size the page shows the figure, is >= 11 CSS px."""
-    return [f"{figure['src']}: text {figure['text']!r} renders at {figure['px']:.1f} px"
-            for figure in page.evaluate(FIGURE_TEXT)
-            if figure["count"] and figure["px"] < MIN_FIGURE_TEXT_PX - 0.01]
+def check_figure_text(page, phone: bool = True) -> list[str]:
+    """The figures shown are the phone (or desktop) variants, inside the screen with nothing
+    to scroll sideways, and their smallest text, at the size shown, is >= 11 CSS px."""
+    problems = []
+    for figure in page.evaluate(FIGURE_TEXT):
+        if figure["count"] and figure["px"] < MIN_FIGURE_TEXT_PX - 0.01:
+            problems.append(f"{figure['src']}: text {figure['text']!r} renders at {figure['px']:.1f} px")
+        if figure["phone"] != phone:
+            problems.append(f"{figure['src']}: the {'desktop' if phone else 'phone'} variant is shown")
+        if figure["left"] < -0.5 or figure["right"] > figure["viewport"] + 0.5 or figure["scroll"] > 0:
+            problems.append(f"{figure['src']}: {figure['left']:.0f}–{figure['right']:.0f} px (scrolls "
+                            f"{figure['scroll']} px) in a {figure['viewport']} px screen")
+    return problems
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -637,6 +649,24 @@ def test_phone_layout(phone_contexts, origin, scheme, path):
         visit.settle()
         problems = check_wide_blocks(visit.page) + check_figure_text(visit.page)  # axe: in test_page, both schemes
         assert not problems, f"{path} ({scheme}, 390 px):\n  " + "\n  ".join(problems)
+    finally:
+        visit.close()
+
+
+def test_figures_follow_the_screen_width(context, origin):
+    """At 1280 px every figure shows its desktop variant and no phone variant is downloaded
+    (hidden and lazy); narrowed to 390 px, the same page shows and loads the phone ones."""
+    visit = Visit(context, origin, "/statland/")
+    try:
+        visit.settle()
+        shown = visit.page.evaluate(FIGURE_TEXT)
+        assert len(shown) >= 5 and not check_figure_text(visit.page, phone=False), check_figure_text(visit.page, False)
+        assert not [url for url in visit.requests if url.endswith("-phone.svg")], "phone variants downloaded at 1280 px"
+        visit.page.set_viewport_size(PHONE)
+        visit.settle()
+        assert len(visit.page.evaluate(FIGURE_TEXT)) == len(shown) and not check_figure_text(visit.page)
+        assert not [url for url in visit.requests if url.endswith(("-light-phone.svg", "-dark-phone.svg"))
+                    and f"-{scheme_of(visit.page)}-phone.svg" not in url], "the other scheme's phone variant loaded"
     finally:
         visit.close()
 

@@ -16,6 +16,7 @@ def test_strict_build_has_no_warnings(tmp_path):
     assert "\\(" not in statland and "\\[" not in statland, "no raw TeX left on the page"
     assert "{{ v:" not in statland
     assert 'src="../figures/statland-unrolled-three-days-dark.svg#only-dark"' in statland
+    assert 'src="../figures/statland-unrolled-three-days-dark-phone.svg#only-dark"' in statland
     assert (site / "assets" / "katex" / "katex-swap.min.css").exists()
     notebook = (site / "notebooks" / "statland" / "index.html").read_text()
     assert "mathjax" not in notebook.lower()

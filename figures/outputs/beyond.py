@@ -155,6 +155,9 @@ def lstm_unrolled(fig, params, theme) -> Text:
     digits = int(params["beyond.digits"])
     x = prices(params)
     T = len(x)
+    if theme.phone:
+        _lstm_unrolled_phone(fig, run, x, digits, theme)
+        return _lstm_unrolled_text(run, x, digits)
     fig.set_size_inches(6.4, 0.5 + 1.75 * T)
     ax = fig.add_subplot()
     ax.set_axis_off()
@@ -182,6 +185,53 @@ def lstm_unrolled(fig, params, theme) -> Text:
     ax.set_xlim(COLUMNS["x"] - BOX_W / 2 - 0.05, COLUMNS["h"] + BOX_W / 2 + 0.05)
     ax.set_ylim(-(T - 1) * ROW - tall / 2 - 0.1, tall / 2 + 0.1)
     ax.set_aspect("equal")
+    return _lstm_unrolled_text(run, x, digits)
+
+
+PHONE_COLUMNS = {"gates": 0.0, "c": 2.15, "h": 4.3}
+PHONE_ROW = 2.7
+
+
+def _lstm_unrolled_phone(fig, run, x, digits: int, theme) -> None:
+    """Three boxes a day (gates, cell, hidden) under a heading with the day's price, so
+    that the boxes keep the desktop's proportions at 360 px."""
+    from ..registry import PHONE_WIDTH
+
+    T = len(x)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    tall = 1.6
+    for t in range(1, T + 1):
+        s = run.step(t)
+        y = -(t - 1) * PHONE_ROW
+        v = lambda a: fixed(a[0, 0], digits)  # noqa: E731
+        ax.text(PHONE_COLUMNS["gates"] - BOX_W / 2, y + tall / 2 + 0.1, f"day {t}: {show(x[t - 1])}, {price_name(x[t - 1])}",
+                ha="left", va="bottom", fontsize=12.5, color=theme.ink, fontweight="bold")
+        _box(ax, PHONE_COLUMNS["gates"], y, "gates", [f"$f$ = {v(s.f)}", f"$i$ = {v(s.i)}", f"$g$ = {v(s.g)}", f"$o$ = {v(s.o)}"],
+             theme, height=tall)
+        _box(ax, PHONE_COLUMNS["c"], y, f"cell $c_{{{t}}}$", [v(s.c)], theme, color=theme.lstm, strong=True)
+        _box(ax, PHONE_COLUMNS["h"], y, f"hidden $h_{{{t}}}$", [v(s.h)], theme, color=theme.recurrent)
+        _arrow(ax, (PHONE_COLUMNS["gates"] + BOX_W / 2, y), (PHONE_COLUMNS["c"] - BOX_W / 2, y), theme)
+        _arrow(ax, (PHONE_COLUMNS["c"] + BOX_W / 2, y), (PHONE_COLUMNS["h"] - BOX_W / 2, y), theme)
+        if t < T:
+            nxt = run.step(t + 1)
+            _arrow(ax, (PHONE_COLUMNS["c"], y - BOX_H / 2), (PHONE_COLUMNS["c"], y - PHONE_ROW + BOX_H / 2), theme,
+                   color=theme.lstm)
+            ax.text(PHONE_COLUMNS["c"] - 0.08, y - PHONE_ROW / 2 + 0.1, f"× $f_{{{t + 1}}}$ = {fixed(nxt.f[0, 0], digits)}",
+                    ha="right", va="center", fontsize=11, color=theme.lstm)
+            # into the side of the next day's gates, under that day's heading
+            _arrow(ax, (PHONE_COLUMNS["h"], y - BOX_H / 2),
+                   (PHONE_COLUMNS["gates"] + BOX_W / 2 + 0.02, y - PHONE_ROW + 0.3), theme, color=theme.recurrent)
+    x0, x1 = PHONE_COLUMNS["gates"] - BOX_W / 2 - 0.05, PHONE_COLUMNS["h"] + BOX_W / 2 + 0.05
+    y0, y1 = -(T - 1) * PHONE_ROW - tall / 2 - 0.1, tall / 2 + 0.55
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+
+
+def _lstm_unrolled_text(run, x, digits: int) -> Text:
+    T = len(x)
     last = run.step(T)
     cells = ", ".join(fixed(c, digits) for c in run.c[:, 0, 0])
     return Text(
@@ -271,7 +321,10 @@ def gradient_flow(fig, params, theme) -> Text:
     ax.set_xlabel("distance $T - k$ (steps back from the last step)")
     ax.set_ylabel(r"$\Vert\partial\ell/\partial x_k\Vert$")
     ax.grid(True, lw=0.5)
-    ax.legend(loc="lower left", fontsize=10)
+    if theme.phone:  # below the plot: inside it, it would cover the lines' ends
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize=10)
+    else:
+        ax.legend(loc="lower left", fontsize=10)
     T = studies[0].norms.shape[1]
     ends = "; ".join(f"{s.label}: {sci(float(s.median[-1]))}" for s in studies)
     H, N = int(params["beyond.flow.hidden"]), int(params["beyond.flow.networks"])

@@ -330,10 +330,53 @@ def _exact_ssr() -> str:
 
 # --- the BPTT computation graph ------------------------------------------------------
 
+def _bptt_graph_phone(fig, theme) -> None:
+    """The same graph top to bottom: h0 … h3 in a column, each input x_i arriving from the
+    left, the forward arrows on the left of the column, the dashed backward ones on its
+    right with their Jacobians beside them, the loss under h3, the product on top."""
+    from matplotlib.patches import FancyBboxPatch
+
+    from ..registry import PHONE_WIDTH
+
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ys = [0.0, -1.7, -3.4, -5.1]
+    for i, y in enumerate(ys):
+        ax.add_patch(FancyBboxPatch((-0.45, y - 0.35), 0.9, 0.7, boxstyle="round,pad=0.02,rounding_size=0.15",
+                                    lw=1.4, edgecolor=theme.prediction if i else theme.muted, facecolor=theme.fill))
+        ax.text(0, y, f"$h_{i}$", ha="center", va="center", fontsize=14, color=theme.ink)
+        if i:
+            ax.text(-1.75, y, f"$x_{i}$", ha="center", va="center", fontsize=13, color=theme.ink)
+            ax.annotate("", xy=(-0.48, y), xytext=(-1.5, y), arrowprops=dict(arrowstyle="-|>", color=theme.muted, lw=1.2))
+            ax.text(-1.0, y + 0.08, "$W_{hx}$", fontsize=10, color=theme.muted, ha="center", va="bottom")
+    for i in range(1, 4):
+        a, b = ys[i - 1], ys[i]
+        ax.annotate("", xy=(-0.2, b + 0.38), xytext=(-0.2, a - 0.38),
+                    arrowprops=dict(arrowstyle="-|>", color=theme.ink, lw=1.4))
+        ax.annotate("", xy=(0.2, a - 0.38), xytext=(0.2, b + 0.38),
+                    arrowprops=dict(arrowstyle="-|>", color=theme.recurrent, lw=1.4, ls="--"))
+        ax.text(0.45, (a + b) / 2, rf"$\dfrac{{\partial h_{i}}}{{\partial h_{i - 1}}} ="
+                rf" \mathrm{{diag}}(\varphi'(z_{i}))\,W_{{hh}}$",
+                ha="left", va="center", fontsize=12, color=theme.recurrent)
+    ax.annotate("", xy=(0, ys[3] - 1.0), xytext=(0, ys[3] - 0.38), arrowprops=dict(arrowstyle="-|>", color=theme.ink))
+    ax.text(0, ys[3] - 1.05, r"$\ell_3$", ha="center", va="top", fontsize=14, color=theme.ink)
+    ax.text(0.6, 1.25, r"$\dfrac{\partial h_3}{\partial h_0} = \dfrac{\partial h_3}{\partial h_2}\,"
+            r"\dfrac{\partial h_2}{\partial h_1}\,\dfrac{\partial h_1}{\partial h_0}$",
+            ha="center", va="center", fontsize=15, color=theme.ink)
+    x0, x1, y0, y1 = -2.1, 3.3, ys[3] - 1.55, 1.95
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+
+
 @figure("bptt-graph", size=(6.4, 3.9))
 def bptt_graph(fig, params, theme) -> Text:
     from matplotlib.patches import FancyBboxPatch
 
+    if theme.phone:
+        _bptt_graph_phone(fig, theme)
+        return _bptt_graph_text()
     ax = fig.add_subplot()
     ax.set_axis_off()
     xs = [0.0, 2.6, 5.2, 7.8]
@@ -362,12 +405,16 @@ def bptt_graph(fig, params, theme) -> Text:
             ha="center", va="center", fontsize=15, color=theme.ink)
     ax.set_xlim(-0.7, 9.0)
     ax.set_ylim(-1.75, 3.25)
+    return _bptt_graph_text()
+
+
+def _bptt_graph_text() -> Text:
     return Text(
-        alt=("Computation graph of three recurrent steps: states h₀, h₁, h₂, h₃ in a row, each hᵢ fed by input "
+        alt=("Computation graph of three recurrent steps: states h₀, h₁, h₂, h₃ in a chain, each hᵢ fed by input "
              "xᵢ through Wₕₓ and by the previous state. Dashed orange arrows run backwards between the states, "
              "each labelled ∂hᵢ/∂hᵢ₋₁ = diag(φ′(zᵢ)) Wₕₕ; above, ∂h₃/∂h₀ is written as the product of the "
              "three factors. The loss ℓ3 is computed from h3."),
-        caption=("Backpropagation through time walks the dashed arrows from right to left. Reaching h₀ from the "
+        caption=("Backpropagation through time walks the dashed arrows back from h₃ to h₀. Reaching h₀ from the "
                  "loss multiplies three step Jacobians; over 50 steps it multiplies 50 of them."))
 
 

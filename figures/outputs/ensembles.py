@@ -154,7 +154,10 @@ def ensemble_jacobians(fig, params, theme) -> Text:
         band(ax, theme, distance, np.percentile(logs, 25, axis=0), np.percentile(logs, 75, axis=0), colour)
         median = np.log10(run.median)
         ax.plot(distance, median, color=colour, lw=2.2 if kind == "orthogonal" else 1.6)
-        ax.text(T + 0.8, median[-1], _short(kind, scale, run), color=colour, fontsize=10.5, va="center", ha="left")
+        label = _short(kind, scale, run)
+        if theme.phone:  # λ and ρ on lines of their own: the margin is narrow
+            label = label.replace(", ", "\n")
+        ax.text(T + 0.8, median[-1], label, color=colour, fontsize=10.5, va="center", ha="left")
         summary.append(f"{_name(kind, scale)}: median {sci(run.median[-1])} at T − k = {T}, "
                        f"{run.growing()} of {len(run.norms)} networks above 1")
     ax.axhline(0, color=theme.ink, lw=0.8)

@@ -12,7 +12,7 @@ from rnncore.exact import MINUS, grouped, show, superscript
 from rnncore.statquest import Weights, unroll
 
 from ..params import weights
-from ..registry import Text, figure, snippet, values
+from ..registry import PHONE_WIDTH, Text, figure, snippet, values
 
 BLUE_DAYS, RED_DAYS, TARGET_DAY = 9, 5, 10
 
@@ -60,7 +60,7 @@ def sequences_companies(fig, params, theme) -> Text:
                     fontweight="bold")
     ax.axvspan(TARGET_DAY - 0.4, TARGET_DAY + 0.4, color=theme.grid, alpha=0.45, lw=0)
     ax.set_xticks(range(1, TARGET_DAY + 1))
-    ax.set_xlim(0.5, TARGET_DAY + 2.2)
+    ax.set_xlim(0.5, TARGET_DAY + (3.2 if theme.phone else 2.2))  # room for the "day 10" labels
     ax.spines["bottom"].set_bounds(0.5, TARGET_DAY + 0.5)
     top = max(max(p for _, prices, _ in data.values() for p in prices),
               max(float(t.prediction) for _, _, t in data.values()))
@@ -68,7 +68,10 @@ def sequences_companies(fig, params, theme) -> Text:
     ax.set_xlabel("day (day 10 is predicted)")
     ax.set_ylabel("price (scaled: 0 Low, 1 High)")
     ax.grid(axis="y", lw=0.6)
-    ax.legend(loc="upper left", fontsize=12)
+    if theme.phone:  # under the plot: inside, it would cover the blue line's end
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=12)
+    else:
+        ax.legend(loc="upper left", fontsize=12)
     ax.set_title("Two sequence lengths, one set of five parameters")
     blue, red = data["blue"][2], data["red"][2]
     alt = (
@@ -111,9 +114,9 @@ def _link(ax, start, end, colour):
         arrowstyle="-|>", color=colour, lw=1.3, shrinkA=0, shrinkB=0, mutation_scale=11))
 
 
-@figure("sequence-shapes", size=(6.4, 5.0))
+@figure("sequence-shapes", size=(6.4, 5.0), phone_size=(PHONE_WIDTH, 8.0))
 def sequence_shapes(fig, params, theme) -> Text:
-    axes = fig.subplots(2, 2)
+    axes = fig.subplots(4, 1) if theme.phone else fig.subplots(2, 2)  # on a phone, one shape a row
     half = 0.28
     for ax, (name, (ins, outs, steps, use)) in zip(axes.flat, SHAPES.items()):
         ax.set_axis_off()
@@ -180,6 +183,9 @@ def cnn_feature_map(fig, params, theme) -> Text:
     grids = feature_map_steps()
     ax = fig.add_subplot()
     ax.set_axis_off()
+    if theme.phone:
+        _cnn_feature_map_phone(fig, ax, grids, theme)
+        return _cnn_feature_map_text(grids)
     _grid(ax, grids["feature_map"], 0, 4, theme)
     _grid(ax, grids["relu"], 6, 4, theme, blocks=2)
     _grid(ax, grids["pooled"], 12, 3, theme)
@@ -191,7 +197,29 @@ def cnn_feature_map(fig, params, theme) -> Text:
     ax.set_xlim(-0.1, 14.1)
     ax.set_ylim(-0.1, 4.8)
     ax.set_aspect("equal")
+    return _cnn_feature_map_text(grids)
 
+
+def _cnn_feature_map_phone(fig, ax, grids, theme) -> None:
+    """Two rows: the feature map → ReLU, then pooling down to the small grid under it."""
+    _grid(ax, grids["feature_map"], 0, 4, theme)
+    _grid(ax, grids["relu"], 6, 4, theme, blocks=2)
+    _grid(ax, grids["pooled"], 7, -1.9, theme)
+    _link(ax, (4.15, 2), (5.85, 2), theme.ink)
+    ax.text(5, 2.25, "ReLU", ha="center", va="bottom", fontsize=12, color=theme.ink)
+    _link(ax, (8, -0.15), (8, -1.75), theme.ink)
+    ax.text(7.8, -0.95, "2×2 max pooling", ha="right", va="center", fontsize=12, color=theme.ink)
+    for x, y, title, align in ((2, 4.25, "feature map", "center"), (8, 4.25, "after ReLU", "center"),
+                               (6.8, -2.9, "after pooling", "right")):
+        ax.text(x, y, title, ha=align, va="bottom" if align == "center" else "center", fontsize=12, color=theme.muted)
+    x0, x1, y0, y1 = -0.1, 10.1, -4.0, 4.9
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+
+
+def _cnn_feature_map_text(grids) -> Text:
     def rows(grid):
         return "; ".join(" ".join(str(v).replace("-", MINUS) for v in row) for row in grid)
 
@@ -242,7 +270,10 @@ def parameter_count(fig, params, theme) -> Text:
     ax.set_xlabel("sequence length $T$")
     ax.set_ylabel("parameters to train")
     ax.grid(axis="y", lw=0.6)
-    ax.legend(loc="upper left", fontsize=12)
+    if theme.phone:  # under the plot: inside, it would cover the orange line's label
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=12)
+    else:
+        ax.legend(loc="upper left", fontsize=12)
     ax.set_title(f"Parameters against length ($D = {D}$, $H = {H}$, $O = {O}$)")
     alt = (
         f"Line chart of parameter counts against the sequence length T from 1 to {longest}, for input "
@@ -290,9 +321,48 @@ def _stage(ax, x, y, title, value, theme, *, colour=None, width=1.5):
     ax.text(x, y - 0.17, value, ha="center", va="center", fontsize=12.5, color=edge, fontweight="bold")
 
 
+def _feedback_loop_phone(fig, w: Weights, theme) -> None:
+    """The same network top to bottom: input, sum, ReLU, output in one column, the loop
+    on the right, from yₜ up into the sum."""
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ys = {"w1": 0.0, "sum": -1.2, "relu": -2.4, "w3": -3.6}
+    x, loop_x, half = 0.0, 2.25, 0.85
+    _stage(ax, x, ys["w1"], r"input$_t \times w_1$", show(w.w1, keep=True), theme, colour=theme.input, width=2 * half)
+    _stage(ax, x, ys["sum"], r"sum, $+\,b_1$", show(w.b1, keep=True), theme, width=2 * half)
+    _stage(ax, x, ys["relu"], "ReLU", r"$\max(0, x_t)$", theme, width=2 * half)
+    _stage(ax, x, ys["w3"], r"$\times\,w_3$, $+\,b_2$", f"{show(w.w3, keep=True)}, {show(w.b2, keep=True)}", theme,
+           width=2 * half)
+    order = list(ys)
+    for top, below in zip(order, order[1:]):
+        _link(ax, (x, ys[top] - 0.43), (x, ys[below] + 0.43), theme.muted)
+    _link(ax, (x, ys["w3"] - 0.43), (x, ys["w3"] - 0.8), theme.prediction)
+    ax.text(x, ys["w3"] - 0.85, "output", ha="center", va="top", fontsize=12, color=theme.prediction, fontweight="bold")
+    ax.text(x - 0.1, (ys["sum"] + ys["relu"]) / 2, "$x_t$", ha="right", va="center", fontsize=11.5, color=theme.ink)
+    y_out = (ys["relu"] + ys["w3"]) / 2
+    ax.text(x - 0.1, y_out, "$y_t$", ha="right", va="center", fontsize=11.5, color=theme.ink)
+    # The loop leaves between ReLU and "× w3", runs up behind the w₂ box and enters the sum.
+    ax.plot([x, loop_x], [y_out, y_out], color=theme.recurrent, lw=2, zorder=0.5)
+    ax.plot([loop_x, loop_x], [y_out, ys["sum"]], color=theme.recurrent, lw=2, zorder=0.5)
+    ax.plot([loop_x, half + 0.5], [ys["sum"], ys["sum"]], color=theme.recurrent, lw=2, zorder=0.5)
+    _link(ax, (half + 0.5, ys["sum"]), (half + 0.02, ys["sum"]), theme.recurrent)
+    _stage(ax, loop_x, (ys["sum"] + y_out) / 2 - 0.1, r"$\times\,w_2$, loop", show(w.w2, keep=True), theme,
+           colour=theme.recurrent, width=1.6)
+    ax.text((half + loop_x) / 2 + 0.1, ys["sum"] + 0.12, "next step:\n" r"$+\,y_{t-1} \times w_2$", ha="center", va="bottom",
+            fontsize=10.5, color=theme.recurrent)
+    x0, x1, y0, y1 = x - half - 0.1, loop_x + 0.85, ys["w3"] - 1.25, ys["w1"] + 0.5
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+
+
 @figure("feedback-loop", reads=("network.*",), size=(7.0, 1.95))
 def feedback_loop(fig, params, theme) -> Text:
     w = weights(params)
+    if theme.phone:
+        _feedback_loop_phone(fig, w, theme)
+        return _feedback_loop_text(w)
     ax = fig.add_subplot()
     ax.set_axis_off()
     xs = {"w1": 0, "sum": 2.05, "relu": 4.1, "w3": 6.15}
@@ -328,6 +398,10 @@ def feedback_loop(fig, params, theme) -> Text:
     ax.set_xlim(-0.8, xs["w3"] + 2.45)
     ax.set_ylim(-0.4, 2.1)
     ax.set_aspect("equal")
+    return _feedback_loop_text(w)
+
+
+def _feedback_loop_text(w: Weights) -> Text:
     alt = (
         f"Diagram of the folded StatQuest network. The input is multiplied by w₁ = {show(w.w1, keep=True)} "
         f"and enters a sum that adds b₁ = {show(w.b1, keep=True)}, giving xₜ. ReLU turns xₜ into yₜ, "

@@ -80,7 +80,9 @@ def activation_derivatives(fig, params, theme) -> Text:
         ax.legend(loc="lower right" if name == "tanh" else "upper left", fontsize=12)
     ax = axes[0]
     ax.plot([0], [0.25], "o", color=theme.gradient)
-    ax.annotate(r"$\sigma'(0) = 1/4$", (0, 0.25), xytext=(2.2, 0.4), color=theme.ink, fontsize=12,
+    # on a phone the right half is taken by "γ = 1/4" and the tail's label
+    ax.annotate(r"$\sigma'(0) = 1/4$", (0, 0.25), xytext=(-9.5, 0.42) if theme.phone else (2.2, 0.4), color=theme.ink,
+                fontsize=12,
                 arrowprops=dict(arrowstyle="-", color=theme.muted))
     for side in (-10, 10):
         ax.plot([side], [tails["derivative_plus_10"]], "o", color=theme.gradient, ms=4)
@@ -170,7 +172,7 @@ def jacobian_heatmap(fig, params, theme) -> Text:
     half = (lam[1] - lam[0]) / 2 if len(lam) > 1 else 0.5
     mesh = ax.imshow(shown, origin="lower", extent=(-0.5, T + 0.5, lam[0] - half, lam[-1] + half), aspect="auto",
                      cmap="magma", vmin=vmin, vmax=vmax, interpolation="nearest")
-    bar = fig.colorbar(mesh, ax=ax)
+    bar = fig.colorbar(mesh, ax=ax, location="bottom" if theme.phone else "right")
     bar.set_label(r"$\log_{10}$ median $\Vert\partial h_T/\partial h_k\Vert_2$")
     ax.axhline(1.0, color=theme.ink, lw=1.2, ls=(0, (4, 3)))
     ax.text(T * 0.98, 1.03, r"$\lambda = 1/\gamma = 1$", color=theme.ink, ha="right", va="bottom", fontsize=11,
@@ -218,7 +220,7 @@ def pascanu_cliff(fig, params, theme) -> Text:
     dw, db = (w[1] - w[0]) / 2, (b[1] - b[0]) / 2
     mesh = ax.imshow(E, origin="lower", extent=(w[0] - dw, w[-1] + dw, b[0] - db, b[-1] + db), aspect="auto",
                      cmap="viridis", vmin=0, vmax=0.5, interpolation="nearest")
-    bar = fig.colorbar(mesh, ax=ax)
+    bar = fig.colorbar(mesh, ax=ax, location="bottom" if theme.phone else "right")
     bar.set_label(r"loss $E = (\sigma(x_{50}) - 0.7)^2$")
     wall_w = w[w > 4.3]
     ax.plot(wall_w, pascanu.wall_bias(wall_w), color="white", lw=1, ls=(0, (2, 2)))
@@ -250,7 +252,10 @@ def pascanu_cliff(fig, params, theme) -> Text:
     ax.set_xlabel("recurrent weight $w$")
     ax.set_ylabel("bias $b$")
     ax.set_title(r"$x_t = w\,\sigma(x_{t-1}) + b$: the loss surface and its wall")
-    ax.legend(loc="lower left", fontsize=11, facecolor=theme.fill, framealpha=0.9, frameon=True)
+    if theme.phone:  # under the colour bar: inside, it would cover the paths
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=11)
+    else:
+        ax.legend(loc="lower left", fontsize=11, facecolor=theme.fill, framealpha=0.9, frameon=True)
     return Text(
         alt=(f"Heatmap of the loss over w from {show(w[0])} to {show(w[-1])} and b from {show(b[0])} to "
              f"{show(b[-1])}. A sharp wall runs diagonally (b = 0.5 − w σ(0.5), for w above 4) separating a "
@@ -302,7 +307,10 @@ def pascanu_bifurcation(fig, params, theme) -> Text:
     ax.set_ylabel("final state $x$")
     ax.set_title(f"One unit, recurrent weight $w = {show(wv)}$: two attractors")
     ax.grid(True, lw=0.5)
-    ax.legend(loc="lower right", fontsize=11)
+    if theme.phone:  # under the plot: inside, it would cover the lower branch
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=11)
+    else:
+        ax.legend(loc="lower right", fontsize=11)
     return Text(
         alt=(f"Bifurcation diagram of xₜ = {show(wv)} σ(xₜ₋₁) + b for b from {show(lo)} to {show(hi)}. "
              f"A low branch of stable states and a high branch overlap only between b ≈ {show(round(points[0].b, 3))} "
@@ -343,7 +351,10 @@ def truncated_bptt(fig, params, theme) -> Text:
     ax.set_ylabel(r"norm of term $k$ of $\partial\ell_T/\partial W_{hh}$")
     ax.set_title("The terms of the BPTT sum, and where truncation cuts")
     ax.grid(True, lw=0.5, axis="y")
-    ax.legend(loc="upper right", fontsize=11)
+    if theme.phone:  # under the plot: at its top right it would cover the cut's label
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize=11)
+    else:
+        ax.legend(loc="upper right", fontsize=11)
     T = len(d)
     last = max(i for i, c in enumerate(study.contributions) if c > 0)
     return Text(

@@ -7,7 +7,7 @@ import numpy as np
 from rnncore import bistable
 from rnncore.exact import show
 
-from ..registry import Text, figure, values
+from ..registry import PHONE_WIDTH, Text, figure, values
 from .gradients import sci
 
 READS = ("latch.*",)
@@ -43,7 +43,7 @@ def latch_values(params) -> dict[str, str]:
     return result
 
 
-@figure("latch", reads=READS, size=(6.4, 9.6))
+@figure("latch", reads=READS, size=(6.4, 9.6), phone_size=(PHONE_WIDTH, 8.8))
 def latch_figure(fig, params, theme) -> Text:
     import matplotlib
 
@@ -102,7 +102,7 @@ def latch_figure(fig, params, theme) -> Text:
     bottom.set_title(f"the gradient reaching back $k$ steps (noisy run, {steps} steps)")
     bottom.set_xlabel("$k$, steps back")
     bottom.set_ylabel(r"$|\partial h_T/\partial h_{T-k}|$")
-    bottom.set_xlim(0, steps + 6)
+    bottom.set_xlim(0, steps + (13 if theme.phone else 6))  # room for the w labels, on one line each
     bottom.grid(True, lw=0.5)
     return Text(
         alt=("Three panels about the one-unit latch hₜ = tanh(w hₜ₋₁ + uₜ). Top: the curves tanh(w h) cross the "

@@ -6,7 +6,7 @@ from rnncore.exact import show
 from rnncore.statquest import PRICE_LEVELS, Trace, unroll
 
 from ..params import weights
-from ..registry import Text, figure, snippet, values
+from ..registry import PHONE_WIDTH, Text, figure, snippet, values
 
 KEYS = {f"statland-{key}": key.replace("-", "_") for key in
         ("low-low", "low-medium", "high-medium", "high-high", "three-days")}
@@ -104,8 +104,7 @@ def statland_values(params) -> dict[str, str]:
 
 # --- the unrolled network ---------------------------------------------------------
 
-# Four boxes per copy, with the weights written on the arrows between them, so that the
-# diagram stays legible at phone width (about 360 px).
+# Four boxes per copy in a row, with the weights written on the arrows between them.
 STAGES = ("input", "sum", "relu", "output")
 COLUMN = {stage: 2.2 * index for index, stage in enumerate(STAGES)}
 BOX_W, BOX_H, ROW = 1.4, 0.86, 1.95
@@ -167,6 +166,57 @@ def draw_unrolled(fig, trace: Trace, theme) -> None:
     ax.set_aspect("equal")
 
 
+# On a phone each copy takes two rows of a three-column grid, so that the four boxes and
+# the weights on their arrows keep the desktop's proportions at 360 px:
+#     input → x            (× w1 on the arrow)
+#             ↓ ReLU
+#             y → output   (× w3, + b2 on the arrow)
+# and the orange feedback arrow runs straight down from y_t to x_(t+1), labelled on its left.
+PHONE_COLUMNS = (0.0, 2.2, 4.4)
+PHONE_SUBROW, PHONE_COPY = 1.45, 1.75  # x row to y row; y row to the next copy's x row
+
+
+def draw_unrolled_phone(fig, trace: Trace, theme) -> None:
+    w = trace.weights
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    last = len(trace.steps)
+    left, middle, right = PHONE_COLUMNS
+    from ..style import math
+
+    for step in trace.steps:
+        top = -(step.t - 1) * (PHONE_SUBROW + PHONE_COPY)
+        low = top - PHONE_SUBROW
+        final = step.t == last
+        _node(ax, left, top, f"input$_{{{step.t}}}$", show(step.input), theme)
+        _node(ax, middle, top, f"$+\\,b_1 = x_{{{step.t}}}$", show(step.x), theme)
+        _node(ax, middle, low, f"ReLU $= y_{{{step.t}}}$", show(step.y), theme)
+        _node(ax, right, low, "prediction" if final else f"output$_{{{step.t}}}$",
+              show(step.output), theme, color=theme.prediction if final else theme.muted, strong=final)
+        if not final:
+            ax.text(right, low - BOX_H / 2 - 0.06, "(ignored)", ha="center", va="top",
+                    fontsize=LABEL_SIZE, color=theme.muted)
+        _arrow(ax, (left + BOX_W / 2, top), (middle - BOX_W / 2, top), theme)
+        ax.text((left + middle) / 2, top + 0.06, f"$w_1$\n× {show(w.w1, keep=True)}", ha="center", va="bottom",
+                fontsize=LABEL_SIZE - 1, color=theme.muted, linespacing=1.05)
+        _arrow(ax, (middle, top - BOX_H / 2), (middle, low + BOX_H / 2), theme)
+        _arrow(ax, (middle + BOX_W / 2, low), (right - BOX_W / 2, low), theme)
+        ax.text((middle + right) / 2, low + 0.06, f"$w_3$, $b_2$\n× {show(w.w3, keep=True)}\n+ {show(w.b2, keep=True)}",
+                ha="center", va="bottom", fontsize=LABEL_SIZE - 1, color=theme.muted, linespacing=1.05)
+        if not final:
+            start, end = (middle, low - BOX_H / 2), (middle, low - PHONE_COPY + BOX_H / 2)
+            _arrow(ax, start, end, theme, color=theme.recurrent)
+            ax.text(middle - 0.12, low - PHONE_COPY / 2, f"{math(f'× w₂ = {show(w.w2, keep=True)}')}\n{step.feedback_arithmetic}",
+                    ha="right", va="center", fontsize=LABEL_SIZE, color=theme.recurrent, linespacing=1.1)
+    bottom = -(last - 1) * (PHONE_SUBROW + PHONE_COPY) - PHONE_SUBROW - BOX_H / 2 - 0.1
+    top = BOX_H / 2 + 0.05
+    x0, x1 = left - BOX_W / 2 - 0.05, right + BOX_W / 2 + 0.05
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(bottom, top)
+    ax.set_aspect("equal")
+    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (top - bottom) / (x1 - x0) + 0.1)
+
+
 def _unrolled_text(trace: Trace, words: str) -> Text:
     n = len(trace.steps)
     activations = ", ".join(show(step.y) for step in trace.steps)
@@ -191,8 +241,11 @@ def _register_unrolled(example_id: str) -> None:
 
     def draw(fig, params, theme) -> Text:
         trace, words, _ = scenario(params, example_id)
-        fig.set_size_inches(6.4, 0.25 + 1.3 * len(trace.steps))
-        draw_unrolled(fig, trace, theme)
+        if theme.phone:
+            draw_unrolled_phone(fig, trace, theme)
+        else:
+            fig.set_size_inches(6.4, 0.25 + 1.3 * len(trace.steps))
+            draw_unrolled(fig, trace, theme)
         return _unrolled_text(trace, words)
 
     figure(f"statland-unrolled-{key.replace('_', '-')}", reads=("network.*", f"statland.{key}"))(draw)
