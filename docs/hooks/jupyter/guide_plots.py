@@ -106,7 +106,7 @@ def themed_html(figure) -> str:
     alt = html.escape(describe(figure), quote=True)
     images = "".join(
         f'<img class="guide-plot" src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}#only-{scheme}" '
-        f'alt="{alt}" width="{width}" height="{height}" loading="lazy">'
+        f'alt="{alt}" width="{width}" height="{height}" loading="lazy" decoding="async" data-gallery="figures-{scheme}">'
         for scheme, svg in zip(SCHEMES, (light, dark))
     )
     return f'<div class="guide-plots">{images}</div>'
