@@ -166,7 +166,7 @@ def plot_themes() -> str:
         cycle = [entry["color"] for entry in rc.pop("axes.prop_cycle")]
         palette = {key: value for key, value in dataclasses.asdict(theme).items() if key != "name"}
         themes[name] = {"rc": rc, "cycle": cycle, "colors": palette}
-    return json.dumps(themes, sort_keys=True)
+    return json.dumps(themes, sort_keys=True, default=str)
 
 
 def on_config(config):

@@ -39,6 +39,18 @@ FigureCanvas = FigureCanvasAgg
 def _rc(theme: dict) -> dict:
     rc = dict(theme["rc"])
     rc["axes.prop_cycle"] = matplotlib.cycler(color=theme["cycle"])
+    # A font the figure build registers itself may be missing here: keep matplotlib's
+    # default then rather than print a warning into the page.
+    from matplotlib import font_manager
+
+    available = {font.name for font in font_manager.fontManager.ttflist}
+    families = rc.get("font.family")
+    wanted = [families] if isinstance(families, str) else list(families or [])
+    present = [family for family in wanted if family in available or family in font_manager.font_family_aliases]
+    if present:
+        rc["font.family"] = present
+    else:
+        rc.pop("font.family", None)
     return rc
 
 
@@ -97,8 +109,9 @@ def describe(figure) -> str:
 def themed_html(figure) -> str:
     """The figure in both schemes, as two images of which Material shows one."""
     light = _svg(figure)
-    mapping = {colors.to_hex(THEMES["light"]["colors"][name]): THEMES["dark"]["colors"][name]
-               for name in THEMES["light"]["colors"]}
+    lights, darks = THEMES["light"]["colors"], THEMES["dark"]["colors"]
+    mapping = {colors.to_hex(lights[name]): darks[name] for name in lights
+               if colors.is_color_like(lights[name]) and colors.is_color_like(darks.get(name))}
     _swap(figure, mapping)
     with matplotlib.rc_context(_rc(THEMES["dark"])):
         dark = _svg(figure)
