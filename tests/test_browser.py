@@ -832,3 +832,35 @@ def test_notebook_plots_come_in_both_schemes(site, browser, origin):
                 page.close()
         finally:
             context.close()
+
+
+MATH_CHAPTERS = ["/bound/", "/training/", "/statland/", "/memory/", "/exploding/", "/remedies/"]
+DISPLAY_FIT = """() => {
+  const unskip = document.createElement('style');
+  unskip.textContent = '.math-display { content-visibility: visible !important; }';
+  document.head.appendChild(unskip);
+  const found = [];
+  for (const block of document.querySelectorAll('article .math-display')) {
+    if (!block.checkVisibility()) continue;
+    const label = (block.querySelector('annotation') || block).textContent.trim().slice(0, 70);
+    if (block.scrollWidth > block.clientWidth + 1) found.push(`scrolls sideways by ${block.scrollWidth - block.clientWidth} px: ${label}`);
+    const pieces = [...block.querySelectorAll('.katex-display > .katex > .katex-html > .katex-base')].map(p => p.getBoundingClientRect());
+    if (pieces.some((box, i) => i > 0 && box.left < pieces[i - 1].left)) found.push(`wraps: ${label}`);
+  }
+  unskip.remove();
+  return [document.querySelectorAll('article .math-display').length, found];
+}"""
+
+
+def test_display_math_of_the_math_chapters_fits_a_phone(phone_contexts, origin):
+    """At 390 px no display equation of the math-heavy chapters scrolls sideways or is
+    wrapped by the browser: long ones are split into aligned rows in the source."""
+    for path in MATH_CHAPTERS:
+        page = phone_contexts["light"].new_page()
+        try:
+            page.goto(origin + path)
+            count, problems = page.evaluate(DISPLAY_FIT)
+            assert count > 0, f"{path}: no display math found"
+            assert not problems, f"{path}: " + "; ".join(problems)
+        finally:
+            page.close()
