@@ -770,3 +770,127 @@ def test_playground_on_a_phone(phone_contexts, origin):
         assert "log axis" in page.locator("#unroll-power").inner_text()
     finally:
         visit.close()
+
+
+# --- notebook pages: numbers printed the guide's way, plots in both schemes (issue 12) ------
+
+NOTEBOOK_PAGES = [path for path in PAGES if source_of(path) and source_of(path).suffix == ".ipynb"]
+OUTPUT_BLOCK = re.compile(r'<div class="[^"]*\bjp-OutputArea-output\b[^"]*"[^>]*>(.*?)</div>', re.S)
+DECIMAL_NUMBER = re.compile(r"(?<![\w.])[−-]?(\d+\.\d+|\d+)(?:[eE][+-]?\d+)?(?![\w.])")
+E_NOTATION = re.compile(r"(?<![\w.])[−-]?\d+(?:\.\d+)?[eE][+-]?\d+(?![\w.])")
+ROUNDED_TO_ZERO = re.compile(r"(?<![\w.])[−-]?0\.000+(?![\d])")
+
+
+def notebook_output_texts(page_html: str) -> list[str]:
+    """The text of every output block of a built notebook page (tags removed)."""
+    import html as html_module
+
+    return [html_module.unescape(re.sub(r"<[^>]+>", " ", block)) for block in OUTPUT_BLOCK.findall(page_html)]
+
+
+def number_problems(text: str) -> list[str]:
+    """Raw floats in printed output: e-notation, more than 6 significant digits after a
+    decimal point, or a value shown as 0.000 (rounded away rather than written small)."""
+    problems = [f"e-notation {m[0]!r}" for m in E_NOTATION.finditer(text)]
+    problems += [f"rounded to zero {m[0]!r}" for m in ROUNDED_TO_ZERO.finditer(text)]
+    for match in DECIMAL_NUMBER.finditer(text):
+        digits = match[1]
+        if "." not in digits:
+            continue  # integers (and exact grouped ones like 1,125,899,906,842,624) are exact
+        significant = digits.replace(".", "").lstrip("0")
+        if len(significant) > 6:
+            problems.append(f"{len(significant)} significant digits {match[0]!r}")
+    return problems
+
+
+def test_number_problems_finds_raw_floats():
+    assert number_problems("largest measured / bound: 0.9948236281210052")
+    assert number_problems("    15    9.277e-03    4.379e+02  0.000")
+    assert number_problems("w1: 10.35512500")
+    assert not number_problems("ratio 2.1 × 10⁻⁵, 0.452, 1,125,899,906,842,624 ≈ 1.126 × 10¹⁵, b1=0.0, 12.764")
+
+
+def test_notebook_outputs_print_numbers_like_the_guide(site):
+    assert NOTEBOOK_PAGES, "the guide has notebook pages"
+    for path in NOTEBOOK_PAGES:
+        page_html = (site / path.strip("/") / "index.html").read_text("utf-8")
+        outputs = notebook_output_texts(page_html)
+        assert outputs, f"{path}: no cell outputs on the built page (were the notebooks executed?)"
+        problems = [f"{path}: {problem}" for text in outputs for problem in number_problems(text)]
+        assert not problems, "\n".join(problems)
+
+
+def test_notebook_plots_come_in_both_schemes(site, browser, origin):
+    """Every matplotlib cell shows one plot per scheme, in the guide's figure colours on a
+    transparent background, and the reader's scheme picks which one is visible."""
+    import base64
+
+    from figures.style import THEMES
+
+    plotting = [path for path in NOTEBOOK_PAGES if "plt.show()" in source_of(path).read_text("utf-8")]
+    assert plotting, "at least one notebook draws a plot"
+    for path in plotting:
+        page_html = (site / path.strip("/") / "index.html").read_text("utf-8")
+        assert 'src="data:image/png' not in page_html, f"{path}: a plot was drawn by the default backend"
+        blocks = re.findall(r'<div class="guide-plots">(.*?)</div>', page_html, re.S)
+        assert blocks, f"{path}: no themed plot"
+        for block in blocks:
+            images = re.findall(r"<img\b[^>]*>", block)
+            sources = [re.search(r'src="data:image/svg\+xml;base64,([^"#]*)#only-(light|dark)"', image) for image in images]
+            assert [m[2] for m in sources] == ["light", "dark"], f"{path}: expected a light and a dark image"
+            for image in images:
+                alt = re.search(r'alt="([^"]*)"', image)[1]
+                assert alt.startswith("Plot of ") and not BAD_ALT.match(alt), f"{path}: alt text {alt!r}"
+            for match in sources:
+                svg = base64.b64decode(match[1]).decode("utf-8")
+                own, other = THEMES[match[2]], THEMES["dark" if match[2] == "light" else "light"]
+                assert own.ink in svg and own.accent in svg, f"{path}: {match[2]} plot lacks its theme's colours"
+                assert other.ink not in svg and other.accent not in svg, f"{path}: {match[2]} plot has the other theme's colours"
+                assert "#ffffff" not in svg.lower(), f"{path}: {match[2]} plot has a white background"
+    for scheme in SCHEMES:
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 844})
+        try:
+            for path in plotting:
+                page = context.new_page()
+                page.goto(origin + path)
+                shown = page.evaluate("""() => [...document.querySelectorAll('.guide-plots img')]
+                    .filter(img => img.getBoundingClientRect().width > 0)
+                    .map(img => [img.src.split('#').pop(), getComputedStyle(img).backgroundColor, getComputedStyle(img).filter])""")
+                assert shown and all(fragment == f"only-{scheme}" for fragment, _, _ in shown), f"{path} ({scheme}): {shown}"
+                assert all(background == "rgba(0, 0, 0, 0)" and filtered == "none" for _, background, filtered in shown), \
+                    f"{path} ({scheme}): the plot sits in a box or is filtered: {shown}"
+                page.close()
+        finally:
+            context.close()
+
+
+MATH_CHAPTERS = ["/bound/", "/training/", "/statland/", "/memory/", "/exploding/", "/remedies/"]
+DISPLAY_FIT = """() => {
+  const unskip = document.createElement('style');
+  unskip.textContent = '.math-display { content-visibility: visible !important; }';
+  document.head.appendChild(unskip);
+  const found = [];
+  for (const block of document.querySelectorAll('article .math-display')) {
+    if (!block.checkVisibility()) continue;
+    const label = (block.querySelector('annotation') || block).textContent.trim().slice(0, 70);
+    if (block.scrollWidth > block.clientWidth + 1) found.push(`scrolls sideways by ${block.scrollWidth - block.clientWidth} px: ${label}`);
+    const pieces = [...block.querySelectorAll('.katex-display > .katex > .katex-html > .katex-base')].map(p => p.getBoundingClientRect());
+    if (pieces.some((box, i) => i > 0 && box.left < pieces[i - 1].left)) found.push(`wraps: ${label}`);
+  }
+  unskip.remove();
+  return [document.querySelectorAll('article .math-display').length, found];
+}"""
+
+
+def test_display_math_of_the_math_chapters_fits_a_phone(phone_contexts, origin):
+    """At 390 px no display equation of the math-heavy chapters scrolls sideways or is
+    wrapped by the browser: long ones are split into aligned rows in the source."""
+    for path in MATH_CHAPTERS:
+        page = phone_contexts["light"].new_page()
+        try:
+            page.goto(origin + path)
+            count, problems = page.evaluate(DISPLAY_FIT)
+            assert count > 0, f"{path}: no display math found"
+            assert not problems, f"{path}: " + "; ".join(problems)
+        finally:
+            page.close()

@@ -18,6 +18,12 @@ Notebook pages (mkdocs-jupyter):
 * An image output takes its alt text from a ``# alt: ...`` comment in its code cell
   (nbconvert's default says only that no description was provided). Without one,
   a matplotlib cell's axis labels and title describe it ("Plot of Y against X").
+* Plots follow the reader's colour scheme. ``on_config`` makes the kernel that runs the
+  notebooks draw with ``jupyter/guide_plots.py`` (through ``MPLBACKEND``, with the
+  guide's two figure themes from ``figures/style.py`` in ``GUIDE_PLOT_THEMES``): each
+  plot comes out in the guide's look twice, light and dark, as ``#only-light`` and
+  ``#only-dark`` images on a transparent background. The notebooks themselves are
+  plain matplotlib, so a learner's Jupyter shows an ordinary plot.
 
 Every page:
 
@@ -29,8 +35,16 @@ Every page:
 """
 from __future__ import annotations
 
+import dataclasses
 import html
+import json
+import os
 import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PLOT_BACKEND = Path(__file__).with_name("jupyter")
 
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 CDN_MODULE = re.compile(r'<script type="module">(?:(?!</script>).)*?https://cdn[^"]*"(?:(?!</script>).)*</script>', re.S)
@@ -43,6 +57,9 @@ CODE_BLOCK = re.compile(r'<div class="highlight-ipynb hl-(?P<lang>[\w-]+)"><pre>
 CELL_SPLIT = re.compile(r'(?=<div class="jp-Cell jp-(?:Code|Markdown|Raw)Cell)')
 ALT_COMMENT = re.compile(r"^\s*#\s*alt:\s*(.+?)\s*$", re.M)
 DEFAULT_ALT = re.compile(r'<img alt="No description has been provided for this image"')
+# guide_plots.py's output: one block per plot, its light and dark image.
+THEMED_PLOT = re.compile(r'<div class="guide-plots">.*?</div>', re.S)
+THEMED_ALT = re.compile(r'(<img\b[^>]*?\balt=")[^"]*(")')
 WRAPPER_TABINDEX = re.compile(r'(<div class="jp-Cell-inputWrapper") tabindex="0"')
 
 GLIGHTBOX_LINK = re.compile(r'<link href="(?P<href>[^"]*glightbox\.min\.css)" rel="stylesheet">')
@@ -72,6 +89,12 @@ def _cell_alt_text(cell: str) -> str:
     """Give the cell's image outputs the alt text of its ``# alt:`` comment (or its labels)."""
     sources = [html.unescape(source) for source in SOURCE_COPY.findall(cell)]
     alts = [match for source in sources for match in ALT_COMMENT.findall(source)]
+    if alts:  # the author's words replace the description guide_plots.py gave each plot
+        plots = iter(alts)
+        last = alts[-1]
+        cell = THEMED_PLOT.sub(
+            lambda m: THEMED_ALT.sub(lambda i, alt=html.escape(next(plots, last)): i[1] + alt + i[2], m[0]), cell
+        )
     if not alts:
         alts = [text for text in map(_plot_description, sources) if text]
     if not alts:
@@ -129,6 +152,30 @@ def lighten(text: str) -> str:
             text, count=1,
         )
     return text
+
+
+def plot_themes() -> str:
+    """The guide's light and dark figure themes (figures/style.py), for guide_plots.py."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from figures.style import THEMES, themed_rc
+
+    themes = {}
+    for name, theme in THEMES.items():
+        rc = themed_rc(theme)
+        cycle = [entry["color"] for entry in rc.pop("axes.prop_cycle")]
+        palette = {key: value for key, value in dataclasses.asdict(theme).items() if key != "name"}
+        themes[name] = {"rc": rc, "cycle": cycle, "colors": palette}
+    return json.dumps(themes, sort_keys=True, default=str)
+
+
+def on_config(config):
+    os.environ["MPLBACKEND"] = "module://guide_plots"
+    os.environ["GUIDE_PLOT_THEMES"] = plot_themes()
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if str(PLOT_BACKEND) not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(PLOT_BACKEND), *paths])
+    return config
 
 
 def on_post_page(output, page, config):

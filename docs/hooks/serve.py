@@ -21,8 +21,9 @@ rebuilding beside any other generator.
   are those recorded in ``figures/fingerprints.json``). So an edit causes exactly
   one rebuild, and a rebuild never triggers another.
 * Notebooks: mkdocs-jupyter caches executed notebooks keyed on the notebook file
-  only. Here that cache is also keyed on rnncore: when any ``rnncore/*.py``
-  changes, the cached notebooks are dropped and re-executed on the next build.
+  only. Here that cache is also keyed on rnncore, ``jupyter/`` and the figure themes
+  (``figures/style.py``, which ``notebooks.py`` hands the plotting kernel): when one of
+  them changes, the cached notebooks are dropped and re-executed on the next build.
 * Reproducible sites: ``SOURCE_DATE_EPOCH`` (the build date MkDocs writes into
   the sitemap) is pinned to the last commit's time unless it is already set, and
   executed notebooks merge each cell's stream output into one block
@@ -117,9 +118,11 @@ def on_config(config):
 
 
 def rnncore_hash() -> str:
-    """What executed notebooks depend on besides themselves: rnncore and our nbconvert settings."""
+    """What executed notebooks depend on besides themselves: rnncore, our nbconvert settings
+    and plot backend (``jupyter/``), and the figure themes their plots are drawn in."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "rnncore").rglob("*.py")) + sorted(Path(__file__).with_name("jupyter").glob("*")):
+    jupyter = sorted(path for path in Path(__file__).with_name("jupyter").glob("*") if path.is_file())
+    for path in sorted((ROOT / "rnncore").rglob("*.py")) + jupyter + [ROOT / "figures" / "style.py"]:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
