@@ -7,6 +7,7 @@
 * :func:`built_pages` lists every page of a built site as a URL path, so tests
   cover pages that other chapters add later without a fixed list.
 * :func:`find_chromium` and :data:`CHROMIUM_ARGS` start Debian's Chromium.
+* :func:`wait_for` polls a condition until it holds or time runs out.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from functools import partial
 from http import HTTPStatus
@@ -39,6 +41,17 @@ CHROMIUM_ARGS = [
 REQUIRE_BROWSER = "RNN_GUIDE_REQUIRE_BROWSER"
 COMPRESSIBLE = {"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
                 "image/svg+xml", "text/plain", "application/xml"}
+
+
+def wait_for(condition, timeout: float, what: str):
+    """The first true value of ``condition()``, polled every 0.2 s; fails after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def free_port() -> int:
@@ -65,13 +78,17 @@ def find_chromium() -> str | None:
     return None
 
 
-def build_site(site_dir: Path) -> str:
-    """``mkdocs build --strict`` into ``site_dir``; returns the build's output, raises on failure."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT, capture_output=True, text=True, env=env,
-    )
+def build_site(site_dir: Path, run=None) -> str:
+    """``mkdocs build --strict`` into ``site_dir``; returns the build's output, raises on failure.
+
+    ``run`` runs the command (the tests' second lane passes its own); by default
+    :func:`subprocess.run`."""
+    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
+    if run is None:
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env)
+    else:
+        result = run(args, cwd=ROOT)
     output = result.stdout + result.stderr
     if result.returncode != 0:
         raise RuntimeError(f"mkdocs build failed:\n{output[-4000:]}")

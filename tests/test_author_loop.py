@@ -2,6 +2,7 @@
 builds repaired; byte-identical outputs."""
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import random
@@ -43,11 +44,16 @@ def snapshot(root) -> dict[str, bytes]:
     return files
 
 
-def outputs_reading(key: str) -> set[str]:
-    import figures.outputs  # noqa: F401  (registers every output)
+def registered() -> dict:
+    """Every output, by name (importing figures.outputs registers them)."""
+    importlib.import_module("figures.outputs")
     from figures.registry import OUTPUTS
 
-    return {name for name, output in OUTPUTS.items() if key in output.reads}
+    return OUTPUTS
+
+
+def outputs_reading(key: str) -> set[str]:
+    return {name for name, output in registered().items() if key in output.reads}
 
 
 def test_check_goes_stale_after_an_edit_and_fresh_after_a_build(python, repo_copy):
@@ -89,9 +95,7 @@ def stale(python, root) -> set[str]:
 
 
 def test_each_kind_of_input_is_a_trigger(python, repo_copy):
-    import figures.outputs  # noqa: F401  (registers every output)
-    from figures.registry import OUTPUTS
-
+    OUTPUTS = registered()
     statland = {name for name, output in OUTPUTS.items() if output.source.name == "statland.py"}
     figures = {name for name, output in OUTPUTS.items() if output.kind == "figure"}
     cases = [
@@ -126,9 +130,8 @@ def test_adding_a_parameter_rebuilds_only_what_reads_it(python, repo_copy):
 def test_library_versions_are_part_of_the_fingerprint():
     from figures import build
     from figures.params import load
-    import figures.outputs  # noqa: F401  (registers every output)
-    from figures.registry import OUTPUTS
 
+    OUTPUTS = registered()
     values = load()
     figure = OUTPUTS["statland-unrolled-low-low"]
     snippet_ = OUTPUTS["statland-table"]
@@ -246,30 +249,30 @@ def test_help_lists_every_parameter(python):
         assert key in result.stdout and param.meaning in result.stdout
 
 
-def test_two_clean_site_builds_are_byte_identical_and_notebooks_rerun_when_rnncore_changes(python, repo_copy):
-    def build(name: str) -> tuple[dict, str]:
-        site = repo_copy.parent / name
-        result = run([python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=repo_copy)
-        assert result.returncode == 0, result.stderr
-        return {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}, result.stderr
+def test_two_clean_site_builds_are_byte_identical_and_notebooks_rerun_when_rnncore_changes(
+        built_site, engine_edit_site_builds):
+    # The session's strict build of this checkout (conftest.built_site) against a build
+    # in a copy that holds the session's executed notebooks and an edit to rnncore that
+    # changes no result (conftest.engine_edit_site_builds): the edit drops every cached
+    # notebook, so that build executes everything afresh, as a clean build does, and
+    # must give the same bytes, at another time on the clock (the builds are seconds apart).
+    def files(site) -> dict:
+        return {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
-    subprocess.run(["rm", "-rf", str(repo_copy / ".cache")], check=True)
-    first, _ = build("site0")
-    time.sleep(1.1)  # a different second on the clock
-    # An edit to rnncore that changes no result drops every cached notebook, so the
-    # second build executes everything afresh, as a clean build does, and must give
-    # the same bytes.
-    (repo_copy / "rnncore" / "exact.py").open("a").write("\n# edited\n")
-    second, log = build("site1")
-    notebooks = len(list((repo_copy / "docs" / "notebooks").glob("*.ipynb")))
+    root, cached, ((site1, result1), (site2, result2)) = engine_edit_site_builds
+    notebooks = len(list((root / "docs" / "notebooks").glob("*.ipynb")))
+    assert cached == notebooks, "the session's build cached every notebook"
+    assert result1.returncode == 0, result1.stderr
+    log = result1.stderr
     assert f"rnncore changed: {notebooks} cached notebook(s) will run again" in log, log
     assert "Cache miss" in log and "Cache hit" not in log
+    first, second = files(built_site.path), files(site1)
     assert first.keys() == second.keys()
     different = [str(path) for path in first if first[path] != second[path]]
     assert not different, different
     # Nothing changed since: every notebook comes from the cache.
-    _, log = build("site2")
-    assert "Cache hit" in log and "Cache miss" not in log
+    assert result2.returncode == 0, result2.stderr
+    assert "Cache hit" in result2.stderr and "Cache miss" not in result2.stderr
 
 
 def _children(pid: int) -> set[int]:

@@ -1,6 +1,7 @@
 """Every page of the built site, in a real Chromium, in light and dark.
 
-The site is built once per session (``mkdocs build --strict``) into a temporary
+The site is built once per session (``mkdocs build --strict``, conftest's
+``built_site``, shared with the other tests that read a built site) into a temporary
 directory and served on 127.0.0.1 from a thread. One browser per session, one
 context per colour scheme. Pages are discovered from ``docs/`` (every Markdown
 page and notebook), and a test checks that this is exactly the set of built
@@ -18,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import (DOCS, SiteServer, build_site, built_pages,
-                             source_of)
+from browser_support import DOCS, SiteServer, built_pages, source_of
 
 SCHEMES = ("light", "dark")
 EXCLUDED = {"snippets", "hooks", "overrides", "assets", "figures"}
@@ -51,10 +51,8 @@ PAGES = source_pages()
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    site_dir = tmp_path_factory.mktemp("browser") / "site"
-    build_site(site_dir)
-    return site_dir
+def site(built_site) -> Path:
+    return built_site.path  # the session's strict build (conftest.built_site)
 
 
 @pytest.fixture(scope="session")
@@ -106,14 +104,17 @@ class Visit:
                 if not url.startswith(self.origin + "/") and not url.startswith(("data:", "blob:", "about:"))]
 
     def settle(self) -> None:
-        """Open every collapsed block, scroll to the end and back so lazy images load,
-        then wait for the network."""
+        """Open every collapsed block, scroll to each shown image that has not loaded yet
+        (a lazy one loads when it nears the viewport) and back to the top, then wait for
+        the network. (Scrolling to each image rather than through the whole page: an
+        image still missing after this is reported by the tests as not loaded.)"""
         self.page.evaluate("""async () => {
             document.querySelectorAll('article details').forEach(d => { d.open = true; });
-            const step = window.innerHeight * 0.8;
-            for (let y = 0; y < document.body.scrollHeight; y += step) {
-                window.scrollTo(0, y);
-                await new Promise(r => requestAnimationFrame(() => setTimeout(r, 20)));
+            for (const image of document.images) {
+                if (image.complete || !image.checkVisibility()) continue;
+                image.scrollIntoView({ block: 'center' });
+                // a frame, or 250 ms if no frame comes (a page that is not painted): never hang
+                await new Promise(r => { requestAnimationFrame(() => setTimeout(r, 20)); setTimeout(r, 250); });
             }
             window.scrollTo(0, 0);
         }""")

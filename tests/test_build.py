@@ -1,4 +1,6 @@
 """figures/build.py: fresh on the committed tree, stale after a parameter edit."""
+import json
+
 from conftest import ROOT, run
 
 
@@ -21,9 +23,12 @@ def test_parameter_edit_makes_outputs_stale_and_a_build_repairs_them(python, rep
     assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode == 0
 
 
-def test_forced_rebuild_reproduces_committed_bytes(python, repo_copy):
-    built = run([python, "figures/build.py", "--force", "--jobs", "2"], cwd=repo_copy)
+def test_forced_rebuild_reproduces_committed_bytes(forced_figure_build):
+    # figures/build.py --force --jobs 2 in a copy, run by the session's second lane (conftest)
+    repo_copy, built = forced_figure_build.root, forced_figure_build.result
     assert built.returncode == 0, built.stderr
+    every = len(json.loads((ROOT / "figures" / "fingerprints.json").read_text("utf-8")))
+    assert f"building {every} of {every} outputs with 2 processes" in built.stderr, built.stderr
     for folder in ("docs/figures", "docs/snippets"):
         for original in sorted((ROOT / folder).rglob("*")):
             if original.is_file():

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, copy_repository, run
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -76,6 +76,19 @@ def test_parse_names_file_key_value_and_what_is_allowed(data, words):
     assert "\n" not in message
     for word in words:
         assert word in message, f"{word!r} not in {message!r}"
+
+
+@pytest.fixture(scope="module")
+def _copy(tmp_path_factory):
+    return copy_repository(tmp_path_factory.mktemp("params") / "repo")
+
+
+@pytest.fixture
+def repo_copy(_copy):
+    """One copy of the repository for the module's build tests (each compares with the
+    tree it started from); each test's parameter file is replaced by the committed one."""
+    yield _copy
+    (_copy / "figures" / "params.toml").write_bytes(GOOD)
 
 
 def _docs(root):

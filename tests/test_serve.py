@@ -14,23 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import fetch, free_port
-from conftest import run
+from browser_support import fetch, free_port, wait_for
+from conftest import run, seed_notebook_cache
 
 FIGURE = "figures/statland-unrolled-low-low-light.svg"
 BUILD_LINE = re.compile(r"figures: .*\(\d+\.\d+ s, build (\d+)\)")
 LIVERELOAD = re.compile(rb"<script[^>]*>[^<]*livereload[^<]*</script>|<script[^>]*livereload[^>]*></script>")
 BANNER = "guide-build-error"
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def builds(log) -> int:
@@ -100,7 +90,10 @@ def stop_group(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def server(repo_copy, tmp_path):
+def server(repo_copy, tmp_path, built_site):
+    # The notebooks the session's site build executed: the first build here runs none
+    # (this test is about the server, not the notebooks; test_author_loop runs them).
+    seed_notebook_cache(repo_copy, built_site)
     port = free_port()
     log = tmp_path / "serve.log"
     process = start_server(repo_copy, port, log)

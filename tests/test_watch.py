@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+from browser_support import wait_for
 from conftest import ROOT
 
 if str(ROOT) not in sys.path:
@@ -16,16 +17,6 @@ if str(ROOT) not in sys.path:
 from figures.watch import error_line, ignored  # noqa: E402
 
 BUILT = re.compile(r"^\d\d:\d\d:\d\d (built|nothing to do)", re.M)
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def test_failing_outputs_keep_their_cause_in_one_line():

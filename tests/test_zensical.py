@@ -5,19 +5,17 @@ filled in, math rendered, snippets included, figures present. Notebook entries l
 to the downloadable ``.ipynb``."""
 from __future__ import annotations
 
-import os
+import importlib
 import re
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
 import yaml
 
-from conftest import run
 
 try:
-    import zensical  # noqa: F401
+    importlib.import_module("zensical")
 except ImportError:
     pytest.skip("zensical is not importable: install the pinned version from requirements.lock "
                 "(make setup does) to run the Zensical smoke build", allow_module_level=True)
@@ -46,13 +44,10 @@ def built_path(site: Path, source: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def zensical_site(tmp_path_factory):
-    from conftest import copy_repository
-
-    root = copy_repository(tmp_path_factory.mktemp("zensical") / "repo")
-    extensions = str(root / "docs" / "extensions")  # the copy's extensions, installed or not
-    env = {"PYTHONPATH": os.pathsep.join([extensions, str(root), os.environ.get("PYTHONPATH", "")])}
-    result = run([sys.executable, "-m", "zensical", "build", "--clean"], cwd=root, env=env, timeout=600)
+def zensical_site(zensical_build):
+    # `zensical build --clean` in a copy (the copy's extensions on PYTHONPATH, installed
+    # or not), run by the session's second lane (conftest.zensical_build)
+    root, result = zensical_build.root, zensical_build.result
     assert result.returncode == 0, result.stdout + result.stderr
     return root, root / "site"
 
