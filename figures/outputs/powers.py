@@ -75,8 +75,10 @@ def powers_log(fig, params, theme) -> Text:
         ax.plot([n], [y], "o", color=colors[w2], ms=7, zorder=3)
         text = math(f"{p.expression()} = {p.exact_text()}" if n == 4 else
                     f"{p.expression()} ≈ {scientific_rounded(p.to_float(), 3)}")
-        ax.annotate(text, (n, y), xytext=(-10, 10 if w2 > 1 else -16), textcoords="offset points",
-                    ha="right", color=theme.ink, fontsize=12)
+        # 2⁴ sits close to the y axis: on the desktop figure, right-aligned, it would cross it
+        centred = n == 4 and not theme.phone
+        ax.annotate(text, (n, y), xytext=(0, 14) if centred else (-10, 10 if w2 > 1 else -16),
+                    textcoords="offset points", ha="center" if centred else "right", color=theme.ink, fontsize=12)
     ticks = list(range(-18, 19, 6))
     ax.set_yticks(ticks, [f"$\\mathdefault{{10^{{{k}}}}}$" for k in ticks])  # as every log axis
     ax.set_ylim(-19, 19)
