@@ -845,8 +845,8 @@ def test_notebook_plots_come_in_both_schemes(site, browser, origin):
             for match in sources:
                 svg = base64.b64decode(match[1]).decode("utf-8")
                 own, other = THEMES[match[2]], THEMES["dark" if match[2] == "light" else "light"]
-                assert own.ink in svg and own.accent in svg, f"{path}: {match[2]} plot lacks its theme's colours"
-                assert other.ink not in svg and other.accent not in svg, f"{path}: {match[2]} plot has the other theme's colours"
+                assert own.ink in svg and own.prediction in svg, f"{path}: {match[2]} plot lacks its theme's colours"
+                assert other.ink not in svg and other.prediction not in svg, f"{path}: {match[2]} plot has the other theme's colours"
                 assert "#ffffff" not in svg.lower(), f"{path}: {match[2]} plot has a white background"
     for scheme in SCHEMES:
         context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 844})

@@ -49,9 +49,9 @@ def test_a_plain_figure_comes_out_in_both_themes(guide_plots):
     for payload, scheme in images:
         svg = base64.b64decode(payload).decode()
         own, other = THEMES[scheme], THEMES["dark" if scheme == "light" else "light"]
-        for colour in (own.ink, own.accent, own.muted):
+        for colour in (own.ink, own.prediction, own.muted):
             assert colour in svg, f"{scheme}: {colour} missing"
-        for colour in (other.ink, other.accent):
+        for colour in (other.ink, other.prediction):
             assert colour not in svg, f"{scheme}: {colour} of the other theme"
         assert "<dc:date>" not in svg, "no date: builds stay byte-identical"
 

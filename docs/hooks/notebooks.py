@@ -163,7 +163,8 @@ def plot_themes() -> str:
     themes = {}
     for name, theme in THEMES.items():
         rc = themed_rc(theme)
-        cycle = [entry["color"] for entry in rc.pop("axes.prop_cycle")]
+        rc.pop("axes.prop_cycle")  # the figures pick a colour by meaning; a notebook's lines take turns
+        cycle = [theme.prediction, theme.exploding, theme.vanishing, theme.optimum, theme.clipped]
         palette = {key: value for key, value in dataclasses.asdict(theme).items() if key != "name"}
         themes[name] = {"rc": rc, "cycle": cycle, "colors": palette}
     return json.dumps(themes, sort_keys=True, default=str)

@@ -122,7 +122,7 @@ def rnncore_hash() -> str:
     and plot backend (``jupyter/``), and the figure themes their plots are drawn in."""
     digest = hashlib.sha256()
     jupyter = sorted(path for path in Path(__file__).with_name("jupyter").glob("*") if path.is_file())
-    for path in sorted((ROOT / "rnncore").rglob("*.py")) + jupyter + [ROOT / "figures" / "style.py"]:
+    for path in sorted((ROOT / "rnncore").rglob("*.py")) + jupyter + [ROOT / "figures" / "style.py", Path(__file__).with_name("notebooks.py")]:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
