@@ -32,6 +32,9 @@ Every page:
   the others load the script deferred and the stylesheet without blocking.
 * KaTeX's stylesheet is only linked from pages that have math, and those pages
   preload KaTeX's two most used fonts, so text does not reflow when they arrive.
+  Every page preloads the upright text font.
+* Material's script is deferred: it no longer stands between the parser and the
+  first paint.
 """
 from __future__ import annotations
 
@@ -68,6 +71,9 @@ GLIGHTBOX_STYLE = re.compile(r'<style id="glightbox-style">.*?</style>', re.S)
 GLIGHTBOX_INIT = re.compile(r'<script id="init-glightbox">(?P<code>.*?)</script>', re.S)
 KATEX_LINK = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*assets/katex/)katex-swap\.min\.css">\s*')
 KATEX_PRELOAD = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
+GUIDE_CSS = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*assets/)guide\.css">')
+TEXT_FONT = "fonts/SourceSans3VF-Upright.woff2"
+MATERIAL_BUNDLE = re.compile(r'<script src="(?P<src>[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
 
 
 LABEL_CALL = re.compile(r"""\.(?:set_)?(?P<what>xlabel|ylabel|title|suptitle)\(\s*(?P<q>["'])(?P<text>.+?)(?P=q)""")
@@ -151,7 +157,14 @@ def lighten(text: str) -> str:
                               for font in KATEX_PRELOAD) + m[0],
             text, count=1,
         )
-    return text
+    text = GUIDE_CSS.sub(
+        lambda m: f'<link rel="preload" href="{m["base"]}{TEXT_FONT}" as="font" type="font/woff2" crossorigin>' + m[0],
+        text, count=1,
+    )
+    # Material's script only wires up what is already on the screen (search, palette, table
+    # of contents, copy buttons): deferred, it runs after the first paint, still in document
+    # order and before DOMContentLoaded, which the glightbox start-up and page scripts wait for.
+    return MATERIAL_BUNDLE.sub(lambda m: f'<script src="{m["src"]}" defer></script>', text, count=1)
 
 
 def plot_themes() -> str:
@@ -183,3 +196,8 @@ def on_post_page(output, page, config):
     if page.file.src_uri.endswith(".ipynb"):
         output = clean(output)
     return lighten(output)
+
+
+def on_post_template(output_content, template_name, config):
+    """The 404 page is a template, not a page: it is lightened the same way."""
+    return lighten(output_content) if template_name == "404.html" else output_content
