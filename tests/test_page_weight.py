@@ -1,0 +1,62 @@
+"""What stands before a page's first paint, read from the built HTML (docs/hooks/notebooks.py
+`lighten`, docs/overrides/main.html): no script blocks the parser, the text font is small and
+preloaded, KaTeX's stylesheet comes only with math, and Material's no-js → js swap is done in
+<head>, before there is a page to restyle."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]+\"[^>]*>")
+STYLESHEET = re.compile(r'<link\b[^>]*rel="stylesheet"[^>]*>')
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("index.html")) + [site / "404.html"]
+
+
+@pytest.fixture(scope="module")
+def pages(built_site) -> dict[str, str]:
+    site = built_site.path
+    return {str(path.relative_to(site)): path.read_text("utf-8") for path in _pages(site)}
+
+
+def test_no_script_blocks_the_parser(pages):
+    for name, html in pages.items():
+        for tag in SCRIPT_SRC.findall(html):
+            assert re.search(r"\s(defer|async)(=\"\")?[\s>]", tag), f"{name}: {tag} blocks the parser"
+        assert re.search(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js" defer>', html), name
+
+
+def test_the_js_class_is_set_before_any_stylesheet(pages):
+    for name, html in pages.items():
+        head = html[:html.index("</head>")]
+        swap = head.find('document.documentElement.classList.replace("no-js", "js")')
+        assert swap != -1, f"{name}: no js-class swap in <head>"
+        first_sheet = STYLESHEET.search(head)
+        assert first_sheet and swap < first_sheet.start(), f"{name}: the swap comes after a stylesheet"
+
+
+def test_the_text_font_is_preloaded_and_small(pages, built_site):
+    for name, html in pages.items():
+        preload = re.search(r'<link rel="preload" href="(?P<href>[^"]*assets/fonts/SourceSans3VF-Upright\.woff2)" '
+                            r'as="font" type="font/woff2" crossorigin>', html)
+        assert preload, f"{name}: the text font is not preloaded"
+    font = built_site.path / "assets" / "fonts" / "SourceSans3VF-Upright.woff2"
+    assert font.is_file() and font.stat().st_size < 80_000
+
+
+def test_katex_comes_only_with_math(pages):
+    with_math = 0
+    for name, html in pages.items():
+        has_math = 'class="katex"' in html
+        sheet = "katex-swap.min.css" in html
+        preloads = re.findall(r'<link rel="preload" href="[^"]*katex/fonts/(KaTeX_[\w-]+\.woff2)"', html)
+        if has_math:
+            with_math += 1
+            assert sheet and preloads == ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"], name
+        else:
+            assert not sheet and not preloads, f"{name} loads KaTeX without any math"
+    assert with_math >= 12 and "404.html" in pages
