@@ -5,10 +5,15 @@ way a static host does (gzip, keep-alive, 404.html for missing pages), runs
 Lighthouse 12 on every page with Debian's Chromium and prints a table of the four
 category scores (mobile, Lighthouse's default simulated throttling). With
 ``--runs N`` each page is audited N times and every score is printed as
-"minimum / median" (one run on a shared 2-core machine is noisy).
+"minimum / median" (one run on a shared 2-core machine is noisy). The 404 page, the
+lightest page (Material with no math and no figure), is always audited too: it is the
+baseline of this machine and browser, measured in the same run, and each page's LCP is
+also printed as a multiple of the baseline's and its TBT as the excess over it: what the
+page adds to what this machine needs for Material alone (Lighthouse simulates a slow
+phone by multiplying the time this CPU takes, so the scores move with the machine).
 
     .venv/bin/python benchmarks/lighthouse.py            # every page, and the 404 page
-    .venv/bin/python benchmarks/lighthouse.py /statland/  # some pages
+    .venv/bin/python benchmarks/lighthouse.py /statland/  # some pages (and the baseline)
     .venv/bin/python benchmarks/lighthouse.py --runs 3 /bound/ /training/
     .venv/bin/python benchmarks/lighthouse.py --desktop --json scores.json
 
@@ -40,6 +45,7 @@ SCRATCH = ROOT / ".cache" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}  # every run
 MEDIAN_TARGETS = {"performance": 0.98}
+BASELINE = "/404.html"
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")
 
 
@@ -75,7 +81,9 @@ def audit(binary: Path, url: str, chrome: str, desktop: bool, out: Path) -> dict
             if ref["weight"] and result["score"] is not None and result["score"] < 1:
                 failing.append(f"{key}:{ref['id']}={result['score']}")
     metrics = {name: report["audits"][name]["numericValue"] for name in METRICS}
-    return {"scores": scores, "failing": failing, "metrics": metrics}
+    browser = report["environment"]["hostUserAgent"].split("Chrome/")[-1].split()[0]
+    return {"scores": scores, "failing": failing, "metrics": metrics,
+            "versions": f"Lighthouse {report['lighthouseVersion']}, Chromium {browser}"}
 
 
 def summary(runs: list[dict]) -> dict:
@@ -114,8 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         build_site(site)
         pages = args.pages or built_pages(site)
         with SiteServer(site) as server:
-            if not args.pages:
-                pages = pages + ["/404.html"]
+            # the 404 page, the lightest page of the site, is always audited: it is the
+            # baseline of this machine and browser, measured in the same run
+            if BASELINE not in pages:
+                pages = pages + [BASELINE]
             for path in pages:
                 runs = []
                 for _ in range(max(1, args.runs)):
@@ -139,6 +149,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {path} | " + " | ".join(cells) + " | " + " | ".join(metrics) + " |")
         if args.verbose and result["failing"]:
             print(f"|  | {', '.join(result['failing'])} |")
+    base = results[BASELINE]
+    print(f"\nbaseline {BASELINE} (Material with no math, no figure): performance {base['median']['performance']:.2f} "
+          f"median, LCP {_metric('largest-contentful-paint', base['metrics']['largest-contentful-paint'])}, "
+          f"TBT {_metric('total-blocking-time', base['metrics']['total-blocking-time'])}; "
+          f"{next(iter(results.values()))['runs'][0]['versions']}")
+    print("| page | LCP ÷ baseline | main-thread TBT − baseline |")
+    print("|---|---|---|")
+    for path, result in results.items():
+        lcp = result["metrics"]["largest-contentful-paint"] / base["metrics"]["largest-contentful-paint"]
+        tbt = result["metrics"]["total-blocking-time"] - base["metrics"]["total-blocking-time"]
+        print(f"| {path} | {lcp:.2f} | {tbt:+.0f} ms |")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     print(f"\n{len(results)} pages × {max(1, args.runs)} runs, {'mobile' if not args.desktop else 'desktop'}; "
