@@ -1,7 +1,7 @@
 """What stands before a page's first paint, read from the built HTML (docs/hooks/notebooks.py
 `lighten`, docs/overrides/main.html): no script blocks the parser, the text font is small and
-preloaded, KaTeX's stylesheet comes only with math, and Material's no-js → js swap is done in
-<head>, before there is a page to restyle."""
+preloaded, KaTeX's stylesheet comes only with math, and the marks Material's script puts on
+<html> (js, js-focus-visible) are there from <head>, before there is a page to restyle."""
 from __future__ import annotations
 
 import re
@@ -30,11 +30,14 @@ def test_no_script_blocks_the_parser(pages):
         assert re.search(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js" defer>', html), name
 
 
-def test_the_js_class_is_set_before_any_stylesheet(pages):
+def test_html_gets_materials_marks_before_any_stylesheet(pages):
     for name, html in pages.items():
         head = html[:html.index("</head>")]
-        swap = head.find('document.documentElement.classList.replace("no-js", "js")')
+        swap = head.find('document.documentElement.classList.replace("no-js", "js");')
         assert swap != -1, f"{name}: no js-class swap in <head>"
+        # what Material's focus-visible polyfill does when it starts, done before it
+        assert 'document.documentElement.classList.add("js-focus-visible");' in head[swap:]
+        assert 'document.documentElement.setAttribute("data-js-focus-visible", "");' in head[swap:]
         first_sheet = STYLESHEET.search(head)
         assert first_sheet and swap < first_sheet.start(), f"{name}: the swap comes after a stylesheet"
 

@@ -34,7 +34,8 @@ Every page:
   preload KaTeX's two most used fonts, so text does not reflow when they arrive.
   Every page preloads the upright text font.
 * Material's script is deferred: it no longer stands between the parser and the
-  first paint.
+  first paint. Tables come in a box of their own, where Material's script wraps
+  them without restyling the whole article.
 """
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ KATEX_LINK = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*assets/kate
 KATEX_PRELOAD = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
 GUIDE_CSS = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*assets/)guide\.css">')
 TEXT_FONT = "fonts/SourceSans3VF-Upright.woff2"
+BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 MATERIAL_BUNDLE = re.compile(r'<script src="(?P<src>[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
 
 
@@ -161,6 +163,10 @@ def lighten(text: str) -> str:
         lambda m: f'<link rel="preload" href="{m["base"]}{TEXT_FONT}" as="font" type="font/woff2" crossorigin>' + m[0],
         text, count=1,
     )
+    # Material's script moves every table into a scroll box of its own (two replaceWith
+    # calls). Done among the article's own children, that restyles the whole article
+    # (guide.css counts them with :nth-child); inside a box of the page's, only the box.
+    text = BARE_TABLE.sub(r'<div class="guide-table"><table>\1</table></div>', text)
     # Material's script only wires up what is already on the screen (search, palette, table
     # of contents, copy buttons): deferred, it runs after the first paint, still in document
     # order and before DOMContentLoaded, which the glightbox start-up and page scripts wait for.
