@@ -63,3 +63,14 @@ def test_katex_comes_only_with_math(pages):
         else:
             assert not sheet and not preloads, f"{name} loads KaTeX without any math"
     assert with_math >= 12 and "404.html" in pages
+
+
+def test_every_table_comes_in_a_box_of_its_own(pages):
+    """Material's script moves each bare table into a scroll box; done among the article's
+    children, that restyles the whole article."""
+    tables = 0
+    for name, html in pages.items():
+        for match in re.finditer(r"<table>", html):
+            tables += 1
+            assert html[:match.start()].endswith('<div class="guide-table">'), f"{name}: a table outside a box"
+    assert tables >= 20
