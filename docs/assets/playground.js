@@ -96,6 +96,11 @@
     });
   }
 
+  /* A product of factors explodes above 1 and vanishes below: its colour (guide.css). */
+  function regime(factor) {
+    return factor > 1 ? "exploding" : factor < 1 ? "vanishing" : "edge";
+  }
+
   /* A note in the plot area, for when a series cannot be drawn. */
   function note(svg, text) {
     var node = el("text", { x: (BOX.left + BOX.right) / 2, y: (BOX.top + BOX.bottom) / 2, "text-anchor": "middle", "class": "note" }, svg);
@@ -161,6 +166,7 @@
       var f = frame(svg, T, r[0], r[1], "t, the number of days", "value (log scale)");
       var line = powers.map(function (p, k) { return isFinite(log10(p)) ? f.x(k + 1) + "," + f.y(log10(p)) : null; })
         .filter(Boolean);
+      svg.dataset.regime = regime(Math.abs(Number(w2)));
       if (line.length > 1 || Number(w2) !== 0) el("polyline", { "class": "series-a", points: line.join(" ") }, svg);
       else note(svg, "w\u2082 = 0: |w\u2082|\u1d57\u207b\u00b9 = 0 from t = 2, not drawn on a log axis");
       predictions.forEach(function (p, k) {
@@ -205,6 +211,7 @@
       var logs = run.measured.map(log10).concat([log10(run.rate), log10(run.bound)]);
       var r = range(logs);
       var f = frame(svg, n, r[0], r[1], "t \u2212 k, steps the gradient travels back", "norm (log scale)");
+      svg.dataset.regime = regime(Number(run.rate));
       el("line", { "class": "series-b", x1: f.x(1), y1: f.y(log10(run.rate)), x2: f.x(n), y2: f.y(log10(run.bound)) }, svg);
       run.measured.forEach(function (m, k) {
         if (Number(m) > 0) el("circle", { "class": "series-a-dot", cx: f.x(k + 1), cy: f.y(log10(m)), r: 3.5 }, svg);
