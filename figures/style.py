@@ -309,6 +309,13 @@ def fit_phone(fig: Figure) -> None:
             text.set_text(_wrap(text.get_text(), 0.97 * space / box.width))
 
 
+def fit_height(fig: Figure, x0: float, x1: float, y0: float, y1: float, extra: float = 0.0) -> None:
+    """Keep the figure's width (a phone variant's is PHONE_WIDTH) and make it as tall as a
+    drawing of x0…x1 by y0…y1 at equal aspect needs, plus ``extra`` inches."""
+    width = fig.get_figwidth()
+    fig.set_size_inches(width, width * (y1 - y0) / (x1 - x0) + extra)
+
+
 def render_svg(draw, size: tuple[float, float], theme_name: str, *, phone: bool = False):
     """Run ``draw(fig, theme)`` on a fresh figure; return ``(svg bytes, draw's result)``.
     With ``phone``, ``theme.phone`` is true (the figure draws its phone layout).

@@ -131,6 +131,9 @@ def lstm_cell_path(params) -> str:
 
 BOX_W, BOX_H, ROW = 1.5, 0.9, 2.3
 COLUMNS = {"x": 0.0, "gates": 2.15, "c": 4.3, "h": 6.3}
+# on a phone the price heads each row, so three boxes a day keep the desktop's proportions at 360 px
+PHONE_COLUMNS = {"gates": 0.0, "c": 2.15, "h": 4.3}
+PHONE_ROW = 2.7
 
 
 def _box(ax, x, y, title, lines, theme, *, height=BOX_H, color=None, strong=False):
@@ -149,85 +152,67 @@ def _arrow(ax, start, end, theme, *, color=None):
                                                           shrinkA=0, shrinkB=0, mutation_scale=12))
 
 
+def _lstm_row(ax, step, t: int, y: float, columns: dict, tall: float, digits: int, theme) -> None:
+    """One day's gates, cell state and hidden state, with the arrows between them."""
+    v = lambda a: fixed(a[0, 0], digits)  # noqa: E731
+    _box(ax, columns["gates"], y, "gates", [f"$f$ = {v(step.f)}", f"$i$ = {v(step.i)}", f"$g$ = {v(step.g)}",
+                                            f"$o$ = {v(step.o)}"], theme, height=tall)
+    _box(ax, columns["c"], y, f"cell $c_{{{t}}}$", [v(step.c)], theme, color=theme.lstm, strong=True)
+    _box(ax, columns["h"], y, f"hidden $h_{{{t}}}$", [v(step.h)], theme, color=theme.recurrent)
+    _arrow(ax, (columns["gates"] + BOX_W / 2, y), (columns["c"] - BOX_W / 2, y), theme)
+    _arrow(ax, (columns["c"] + BOX_W / 2, y), (columns["h"] - BOX_W / 2, y), theme)
+
+
+def _cell_path(ax, next_step, t: int, y: float, columns: dict, row: float, digits: int, theme, *,
+               label_right: bool) -> None:
+    """The cell state's path down to the next day, labelled with the forget gate it is multiplied by."""
+    _arrow(ax, (columns["c"], y - BOX_H / 2), (columns["c"], y - row + BOX_H / 2), theme, color=theme.lstm)
+    label = f"× $f_{{{t + 1}}}$ = {fixed(next_step.f[0, 0], digits)}"
+    if label_right:
+        ax.text(columns["c"] + 0.08, y - row / 2, label, ha="left", va="center", fontsize=11, color=theme.lstm)
+    else:
+        ax.text(columns["c"] - 0.08, y - row / 2 + 0.1, label, ha="right", va="center", fontsize=11, color=theme.lstm)
+
+
 @figure("lstm-unrolled", reads=LSTM_READS, size=(6.4, 5.0))
 def lstm_unrolled(fig, params, theme) -> Text:
+    """One row a day: price, gates, cell, hidden state; on a phone the price heads the row."""
     _, run = lstm_trace(params)
     digits = int(params["beyond.digits"])
     x = prices(params)
     T = len(x)
-    if theme.phone:
-        _lstm_unrolled_phone(fig, run, x, digits, theme)
-        return _lstm_unrolled_text(run, x, digits)
-    fig.set_size_inches(6.4, 0.5 + 1.75 * T)
+    columns, row = (PHONE_COLUMNS, PHONE_ROW) if theme.phone else (COLUMNS, ROW)
+    if not theme.phone:
+        fig.set_size_inches(6.4, 0.5 + 1.75 * T)
     ax = fig.add_subplot()
     ax.set_axis_off()
     tall = 1.6
     for t in range(1, T + 1):
-        s = run.step(t)
-        y = -(t - 1) * ROW
-        v = lambda a: fixed(a[0, 0], digits)  # noqa: E731
-        _box(ax, COLUMNS["x"], y, f"day {t}", [f"{show(x[t - 1])}", price_name(x[t - 1])], theme)
-        _box(ax, COLUMNS["gates"], y, "gates", [f"$f$ = {v(s.f)}", f"$i$ = {v(s.i)}", f"$g$ = {v(s.g)}",
-                                                f"$o$ = {v(s.o)}"],
-             theme, height=tall)
-        _box(ax, COLUMNS["c"], y, f"cell $c_{{{t}}}$", [v(s.c)], theme, color=theme.lstm, strong=True)
-        _box(ax, COLUMNS["h"], y, f"hidden $h_{{{t}}}$", [v(s.h)], theme, color=theme.recurrent)
-        _arrow(ax, (COLUMNS["x"] + BOX_W / 2, y), (COLUMNS["gates"] - BOX_W / 2, y), theme)
-        _arrow(ax, (COLUMNS["gates"] + BOX_W / 2, y), (COLUMNS["c"] - BOX_W / 2, y), theme)
-        _arrow(ax, (COLUMNS["c"] + BOX_W / 2, y), (COLUMNS["h"] - BOX_W / 2, y), theme)
+        y = -(t - 1) * row
+        if theme.phone:
+            ax.text(columns["gates"] - BOX_W / 2, y + tall / 2 + 0.1, f"day {t}: {show(x[t - 1])}, {price_name(x[t - 1])}",
+                    ha="left", va="bottom", fontsize=12.5, color=theme.ink, fontweight="bold")
+        else:
+            _box(ax, columns["x"], y, f"day {t}", [f"{show(x[t - 1])}", price_name(x[t - 1])], theme)
+            _arrow(ax, (columns["x"] + BOX_W / 2, y), (columns["gates"] - BOX_W / 2, y), theme)
+        _lstm_row(ax, run.step(t), t, y, columns, tall, digits, theme)
         if t < T:
-            nxt = run.step(t + 1)
-            _arrow(ax, (COLUMNS["c"], y - BOX_H / 2), (COLUMNS["c"], y - ROW + BOX_H / 2), theme, color=theme.lstm)
-            ax.text(COLUMNS["c"] + 0.08, y - ROW / 2, f"× $f_{{{t + 1}}}$ = {fixed(nxt.f[0, 0], digits)}", ha="left",
-                    va="center", fontsize=11, color=theme.lstm)
-            _arrow(ax, (COLUMNS["h"] - 0.3, y - BOX_H / 2), (COLUMNS["gates"] + 0.45, y - ROW + tall / 2), theme,
-                   color=theme.recurrent)
-    ax.set_xlim(COLUMNS["x"] - BOX_W / 2 - 0.05, COLUMNS["h"] + BOX_W / 2 + 0.05)
-    ax.set_ylim(-(T - 1) * ROW - tall / 2 - 0.1, tall / 2 + 0.1)
-    ax.set_aspect("equal")
-    return _lstm_unrolled_text(run, x, digits)
-
-
-PHONE_COLUMNS = {"gates": 0.0, "c": 2.15, "h": 4.3}
-PHONE_ROW = 2.7
-
-
-def _lstm_unrolled_phone(fig, run, x, digits: int, theme) -> None:
-    """Three boxes a day (gates, cell, hidden) under a heading with the day's price, so
-    that the boxes keep the desktop's proportions at 360 px."""
-    from ..registry import PHONE_WIDTH
-
-    T = len(x)
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    tall = 1.6
-    for t in range(1, T + 1):
-        s = run.step(t)
-        y = -(t - 1) * PHONE_ROW
-        v = lambda a: fixed(a[0, 0], digits)  # noqa: E731
-        ax.text(PHONE_COLUMNS["gates"] - BOX_W / 2, y + tall / 2 + 0.1, f"day {t}: {show(x[t - 1])}, {price_name(x[t - 1])}",
-                ha="left", va="bottom", fontsize=12.5, color=theme.ink, fontweight="bold")
-        _box(ax, PHONE_COLUMNS["gates"], y, "gates", [f"$f$ = {v(s.f)}", f"$i$ = {v(s.i)}", f"$g$ = {v(s.g)}", f"$o$ = {v(s.o)}"],
-             theme, height=tall)
-        _box(ax, PHONE_COLUMNS["c"], y, f"cell $c_{{{t}}}$", [v(s.c)], theme, color=theme.lstm, strong=True)
-        _box(ax, PHONE_COLUMNS["h"], y, f"hidden $h_{{{t}}}$", [v(s.h)], theme, color=theme.recurrent)
-        _arrow(ax, (PHONE_COLUMNS["gates"] + BOX_W / 2, y), (PHONE_COLUMNS["c"] - BOX_W / 2, y), theme)
-        _arrow(ax, (PHONE_COLUMNS["c"] + BOX_W / 2, y), (PHONE_COLUMNS["h"] - BOX_W / 2, y), theme)
-        if t < T:
-            nxt = run.step(t + 1)
-            _arrow(ax, (PHONE_COLUMNS["c"], y - BOX_H / 2), (PHONE_COLUMNS["c"], y - PHONE_ROW + BOX_H / 2), theme,
-                   color=theme.lstm)
-            ax.text(PHONE_COLUMNS["c"] - 0.08, y - PHONE_ROW / 2 + 0.1, f"× $f_{{{t + 1}}}$ = {fixed(nxt.f[0, 0], digits)}",
-                    ha="right", va="center", fontsize=11, color=theme.lstm)
-            # into the side of the next day's gates, under that day's heading
-            _arrow(ax, (PHONE_COLUMNS["h"], y - BOX_H / 2),
-                   (PHONE_COLUMNS["gates"] + BOX_W / 2 + 0.02, y - PHONE_ROW + 0.3), theme, color=theme.recurrent)
-    x0, x1 = PHONE_COLUMNS["gates"] - BOX_W / 2 - 0.05, PHONE_COLUMNS["h"] + BOX_W / 2 + 0.05
-    y0, y1 = -(T - 1) * PHONE_ROW - tall / 2 - 0.1, tall / 2 + 0.55
+            _cell_path(ax, run.step(t + 1), t, y, columns, row, digits, theme, label_right=not theme.phone)
+            if theme.phone:  # into the side of the next day's gates, under that day's heading
+                start, end = (columns["h"], y - BOX_H / 2), (columns["gates"] + BOX_W / 2 + 0.02, y - row + 0.3)
+            else:
+                start, end = (columns["h"] - 0.3, y - BOX_H / 2), (columns["gates"] + 0.45, y - row + tall / 2)
+            _arrow(ax, start, end, theme, color=theme.recurrent)
+    x0, x1 = (columns["gates"] if theme.phone else columns["x"]) - BOX_W / 2 - 0.05, columns["h"] + BOX_W / 2 + 0.05
+    y0, y1 = -(T - 1) * row - tall / 2 - 0.1, tall / 2 + (0.55 if theme.phone else 0.1)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
-    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+    if theme.phone:
+        from ..style import fit_height
+
+        fit_height(fig, x0, x1, y0, y1)
+    return _lstm_unrolled_text(run, x, digits)
 
 
 def _lstm_unrolled_text(run, x, digits: int) -> Text:

@@ -336,7 +336,7 @@ def _bptt_graph_phone(fig, theme) -> None:
     right with their Jacobians beside them, the loss under h3, the product on top."""
     from matplotlib.patches import FancyBboxPatch
 
-    from ..registry import PHONE_WIDTH
+    from ..style import fit_height
 
     ax = fig.add_subplot()
     ax.set_axis_off()
@@ -367,7 +367,7 @@ def _bptt_graph_phone(fig, theme) -> None:
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
-    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+    fit_height(fig, x0, x1, y0, y1)
 
 
 @figure("bptt-graph", size=(6.4, 3.9))

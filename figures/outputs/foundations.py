@@ -202,6 +202,8 @@ def cnn_feature_map(fig, params, theme) -> Text:
 
 def _cnn_feature_map_phone(fig, ax, grids, theme) -> None:
     """Two rows: the feature map → ReLU, then pooling down to the small grid under it."""
+    from ..style import fit_height
+
     _grid(ax, grids["feature_map"], 0, 4, theme)
     _grid(ax, grids["relu"], 6, 4, theme, blocks=2)
     _grid(ax, grids["pooled"], 7, -1.9, theme)
@@ -216,7 +218,7 @@ def _cnn_feature_map_phone(fig, ax, grids, theme) -> None:
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
-    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+    fit_height(fig, x0, x1, y0, y1)
 
 
 def _cnn_feature_map_text(grids) -> Text:
@@ -324,6 +326,8 @@ def _stage(ax, x, y, title, value, theme, *, colour=None, width=1.5):
 def _feedback_loop_phone(fig, w: Weights, theme) -> None:
     """The same network top to bottom: input, sum, ReLU, output in one column, the loop
     on the right, from yₜ up into the sum."""
+    from ..style import fit_height
+
     ax = fig.add_subplot()
     ax.set_axis_off()
     ys = {"w1": 0.0, "sum": -1.2, "relu": -2.4, "w3": -3.6}
@@ -354,7 +358,7 @@ def _feedback_loop_phone(fig, w: Weights, theme) -> None:
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
-    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (y1 - y0) / (x1 - x0))
+    fit_height(fig, x0, x1, y0, y1)
 
 
 @figure("feedback-loop", reads=("network.*",), size=(7.0, 1.95))

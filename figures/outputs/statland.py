@@ -177,13 +177,13 @@ PHONE_SUBROW, PHONE_COPY = 1.45, 1.75  # x row to y row; y row to the next copy'
 
 
 def draw_unrolled_phone(fig, trace: Trace, theme) -> None:
+    from ..style import fit_height, math
+
     w = trace.weights
     ax = fig.add_subplot()
     ax.set_axis_off()
     last = len(trace.steps)
     left, middle, right = PHONE_COLUMNS
-    from ..style import math
-
     for step in trace.steps:
         top = -(step.t - 1) * (PHONE_SUBROW + PHONE_COPY)
         low = top - PHONE_SUBROW
@@ -214,7 +214,7 @@ def draw_unrolled_phone(fig, trace: Trace, theme) -> None:
     ax.set_xlim(x0, x1)
     ax.set_ylim(bottom, top)
     ax.set_aspect("equal")
-    fig.set_size_inches(PHONE_WIDTH, PHONE_WIDTH * (top - bottom) / (x1 - x0) + 0.1)
+    fit_height(fig, x0, x1, bottom, top, extra=0.1)
 
 
 def _unrolled_text(trace: Trace, words: str) -> Text:
