@@ -74,3 +74,21 @@ def test_every_table_comes_in_a_box_of_its_own(pages):
             tables += 1
             assert html[:match.start()].endswith('<div class="guide-table">'), f"{name}: a table outside a box"
     assert tables >= 20
+
+
+@pytest.mark.parametrize("scheme, expected", [("light", "default"), ("dark", "slate")])
+def test_the_first_paint_has_the_readers_scheme_before_materials_script_runs(browser, built_site, scheme, expected):
+    """Material's script is deferred, so it runs after the first paint: the palette a reader
+    who never chose one gets (the system's light or dark) is set by the header's script."""
+    from browser_support import SiteServer
+
+    with SiteServer(built_site.path) as server:
+        context = browser.new_context(color_scheme=scheme)
+        try:
+            page = context.new_page()
+            page.route("**/assets/javascripts/bundle.*.min.js", lambda route: route.abort())
+            page.goto(server.origin + "/bound/")
+            assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+            assert page.evaluate("localStorage.length") == 0, "a reader who never chose a palette"
+        finally:
+            context.close()
