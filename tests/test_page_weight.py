@@ -65,15 +65,44 @@ def test_katex_comes_only_with_math(pages):
     assert with_math >= 12 and "404.html" in pages
 
 
-def test_every_table_comes_in_a_box_of_its_own(pages):
-    """Material's script moves each bare table into a scroll box; done among the article's
-    children, that restyles the whole article."""
+def test_every_table_comes_in_materials_box_from_the_build(pages):
+    """Material's script moves each bare table into a scroll box after the first paint: built
+    in, nothing moves and the article is not restyled."""
     tables = 0
     for name, html in pages.items():
         for match in re.finditer(r"<table>", html):
             tables += 1
-            assert html[:match.start()].endswith('<div class="guide-table">'), f"{name}: a table outside a box"
+            assert html[:match.start()].endswith('<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'), \
+                f"{name}: a table outside a scroll box"
     assert tables >= 20
+
+
+TABLE_BOXES = """() => [...document.querySelectorAll('article table')].map(table => {
+    const box = table.getBoundingClientRect(), next = table.closest('.md-typeset > *').nextElementSibling;
+    return [box.left, box.top + scrollY, box.width, box.height, next ? next.getBoundingClientRect().top + scrollY : null];
+})"""
+
+
+@pytest.mark.parametrize("path", ["/statland/", "/training/"])
+def test_tables_do_not_move_when_materials_script_runs(browser, built_site, path):
+    from browser_support import SiteServer
+
+    with SiteServer(built_site.path) as server:
+        found = []
+        for block in (True, False):
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            try:
+                page = context.new_page()
+                if block:
+                    page.route("**/assets/javascripts/bundle.*.min.js", lambda route: route.abort())
+                page.goto(server.origin + path)
+                if not block:
+                    page.wait_for_selector(".md-typeset__table > .md-typeset__scrollwrap", state="attached")
+                found.append(page.evaluate(TABLE_BOXES))
+            finally:
+                context.close()
+    before, after = found
+    assert before and before == after
 
 
 @pytest.mark.parametrize("scheme, expected", [("light", "default"), ("dark", "slate")])

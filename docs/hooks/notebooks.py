@@ -34,8 +34,8 @@ Every page:
   preload KaTeX's two most used fonts, so text does not reflow when they arrive.
   Every page preloads the upright text font.
 * Material's script is deferred: it no longer stands between the parser and the
-  first paint. Tables come in a box of their own, where Material's script wraps
-  them without restyling the whole article.
+  first paint. Tables come in Material's scroll box from the build, so the page
+  does not move when the script wraps them.
 """
 from __future__ import annotations
 
@@ -163,10 +163,13 @@ def lighten(text: str) -> str:
         lambda m: f'<link rel="preload" href="{m["base"]}{TEXT_FONT}" as="font" type="font/woff2" crossorigin>' + m[0],
         text, count=1,
     )
-    # Material's script moves every table into a scroll box of its own (two replaceWith
-    # calls). Done among the article's own children, that restyles the whole article
-    # (guide.css counts them with :nth-child); inside a box of the page's, only the box.
-    text = BARE_TABLE.sub(r'<div class="guide-table"><table>\1</table></div>', text)
+    # Material's script moves every table into a scroll box of its own, after the first
+    # paint now that it is deferred: the table would grow by 8 px under the reader's eyes,
+    # and the move, among the article's own children, restyles the whole article
+    # (guide.css counts them with :nth-child). The box is built here instead; the script
+    # still wraps the table once more, inside it, where guide.css makes that box no box.
+    text = BARE_TABLE.sub(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\1</table></div></div>',
+                          text)
     # Material's script only wires up what is already on the screen (search, palette, table
     # of contents, copy buttons): deferred, it runs after the first paint, still in document
     # order and before DOMContentLoaded, which the glightbox start-up and page scripts wait for.
