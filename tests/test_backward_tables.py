@@ -80,6 +80,6 @@ def test_long_sequence_claims():
 def test_snippets_show_every_tab_and_the_checks():
     text = (ROOT / "docs/snippets/backward-three-days.md").read_text(encoding="utf-8")
     for label in ("2", "0.5", "−0.5"):
-        assert f'=== "w2 = {label}"' in text
+        assert f'=== "w₂ = {label}"' in text
     assert "2⁰" in text and "2²" in text and "(−0.5)²" in text
     assert "**185.1498**" in text   # 102.861 + 82.2888 + 0, exact

@@ -9,6 +9,7 @@ from rnncore import statquest_gradients as sg
 from rnncore.exact import MINUS, show, superscript
 from rnncore.statquest import HIGH, MEDIUM, Weights
 
+from ..notation import html as notation
 from ..registry import snippet, values
 
 READS = ("backward.*", "network.*", "statland.three_days")
@@ -46,19 +47,19 @@ def _factors(tb, row) -> str:
 def render(tb) -> str:
     T = len(tb.rows)
     head = [
-        f"Predicted = y{_sub(T)} × w3 + b2 = {exact_text(tb.predicted)}; "
-        f"dSSR/dpredicted = 2 × ({exact_text(tb.predicted)} − {exact_text(tb.observed)}) = "
-        f"**{exact_text(tb.d_predicted)}**, and dSSR/dy{_sub(T)} = {exact_text(tb.d_predicted)} × "
+        f"Predicted = y{_sub(T)} × w₃ + b₂ = {exact_text(tb.predicted)}; "
+        f"∂SSR/∂predicted = 2 × ({exact_text(tb.predicted)} − {exact_text(tb.observed)}) = "
+        f"**{exact_text(tb.d_predicted)}**, and ∂SSR/∂y{_sub(T)} = {exact_text(tb.d_predicted)} × "
         f"{exact_text(tb.weights['w3'])} = {exact_text(tb.rows[0].d_y)}.",
         "",
-        "| t | x_t | ReLU′ | dSSR/dy_t | dSSR/dx_t | y_(t−1) | term of dSSR/dw2, factors as in the formula |",
+        "| t | xₜ | ReLU′ | ∂SSR/∂yₜ | ∂SSR/∂xₜ | yₜ₋₁ | term of ∂SSR/∂w₂, factors as in the formula |",
         "|--:|--:|--:|--:|--:|--:|:--|",
     ]
     for row in tb.rows:
         head.append(f"| {row.t} | {exact_text(row.x)} | {row.slope} | {exact_text(row.d_y)} | {exact_text(row.d_x)} "
                     f"| {exact_text(row.previous_y)} | {_factors(tb, row)} = **{exact_text(row.term)}** |")
     terms = " + ".join(exact_text(row.term) if row.term >= 0 else f"({exact_text(row.term)})" for row in tb.rows)
-    head += ["", f"dSSR/dw2 = {terms} = **{exact_text(tb.total)}**"]
+    head += ["", f"∂SSR/∂w₂ = {terms} = **{exact_text(tb.total)}**"]
     return "\n".join(head)
 
 
@@ -81,14 +82,14 @@ def _snippet(params, key: str) -> str:
         checks = _checks(params, w2, inputs, observed)
         label = show(float(w2)).replace("-", MINUS)
         body = render(tb) + (f"\n\nThe engine's BPTT for the vector RNN (`rnncore.rnn.bptt`) gives "
-                             f"{checks['rnn']}, and the central difference (SSR(w2 + 10⁻⁶) − SSR(w2 − 10⁻⁶))/(2 × 10⁻⁶) "
+                             f"{checks['rnn']}, and the central difference (SSR(w₂ + 10⁻⁶) − SSR(w₂ − 10⁻⁶))/(2 × 10⁻⁶) "
                              f"gives {checks['central']}.")
         if any(row.x == 0 for row in tb.rows):
             body += ("\n\nA sum here is exactly 0, where ReLU has a kink. The backward pass uses "
-                     "ReLU′(0) = 0, as PyTorch does; that is the slope on the side of smaller w2. The central "
+                     "ReLU′(0) = 0, as PyTorch does; that is the slope on the side of smaller w₂. The central "
                      "difference straddles the kink and averages the slopes of its two sides, so it differs.")
-        blocks.append(f'=== "w2 = {label}"\n\n' + "\n".join(f"    {line}" if line else "" for line in body.split("\n")))
-    return "\n\n".join(blocks) + "\n"
+        blocks.append(f'=== "w₂ = {label}"\n\n' + "\n".join(f"    {line}" if line else "" for line in body.split("\n")))
+    return notation("\n\n".join(blocks)) + "\n"
 
 
 def _checks(params, w2, inputs, observed) -> dict[str, str]:

@@ -12,6 +12,7 @@ from rnncore import descent
 from rnncore import statquest_gradients as sg
 from rnncore.exact import decimal_grouped, power_of_ten, readable, scientific_rounded, show
 
+from ..notation import symbol
 from ..registry import Text, figure, snippet, values
 
 READS = ("descent.*",)
@@ -309,7 +310,7 @@ def gradient_check_table(params) -> str:
     from rnncore.examples.gradients_scalar import _decimal
     for name in sg.NAMES:
         rel = abs(numeric[name] - float(by_hand[name])) / max(abs(float(by_hand[name])), 1e-12)
-        lines.append(f"| {name} | {show(_decimal(exact[name]))} | {matrix[name]:.8g} | {numeric[name]:.8g} | "
+        lines.append(f"| {symbol(name)} | {show(_decimal(exact[name]))} | {matrix[name]:.8g} | {numeric[name]:.8g} | "
                      f"{scientific_rounded(rel, 2) if rel else '0'} |")
     return "\n".join(lines) + "\n"
 

@@ -9,6 +9,7 @@ import html
 
 from rnncore import examples
 
+from ..notation import html as notation
 from ..registry import snippet
 
 
@@ -25,7 +26,7 @@ def card(example: examples.Example) -> str:
         lines += [f'    <p class="worked-expression">{html.escape(example.expression, quote=False)}</p>', ""]
     lines.append(f'    <p class="worked-value" id="example-{example.id}">Value: '
                  f"<strong>{html.escape(example.shown, quote=False)}</strong></p>")
-    return "\n".join(lines) + "\n"
+    return notation("\n".join(lines)) + "\n"
 
 
 def _register_card(example_id: str) -> None:
@@ -46,4 +47,4 @@ def reference_table(params) -> str:
             f'| [{example.title}]({anchor}) <br><span class="worked-id">`{example.id}`</span> '
             f"| {expression} | **{html.escape(example.shown, quote=False)}** |"
         )
-    return "\n".join(rows) + "\n"
+    return notation("\n".join(rows)) + "\n"

@@ -31,6 +31,7 @@ import textwrap
 
 from rnncore import examples
 
+from ..notation import html as notation
 from ..registry import snippet
 
 
@@ -53,7 +54,7 @@ def block(number: int, exercise: examples.Example) -> str:
 
 def page_exercises(page: str) -> str:
     found = examples.exercise_pages()[page]
-    return "\n".join(block(n, examples.get(i)) for n, i in enumerate(found, start=1))
+    return notation("\n".join(block(n, examples.get(i)) for n, i in enumerate(found, start=1)))
 
 
 def _register(page: str) -> None:

@@ -11,6 +11,7 @@ from rnncore.examples.foundations import feature_map_steps
 from rnncore.exact import MINUS, grouped, show, superscript
 from rnncore.statquest import Weights, unroll
 
+from ..notation import symbol
 from ..params import weights
 from ..registry import PHONE_WIDTH, Text, figure, snippet, values
 
@@ -447,7 +448,7 @@ def parameter_parts(params) -> str:
         shape = entries if len(shapes[name]) == 1 else "×".join(str(n) for n in shapes[name]) + f" = {entries}"
         shape = f"{size} = {shape}"
         lines.append(
-            f"| \\({name[0]}_{{{name[2:]}}}\\)<br>{role} | {STATQUEST_NAMES[name]}: {scalar.parts[name]} "
+            f"| \\({name[0]}_{{{name[2:]}}}\\)<br>{role} | {symbol(STATQUEST_NAMES[name])}: {scalar.parts[name]} "
             f"| {shape} |"
         )
     lines.append(f"| **total** | **{scalar.total}** | **{grouped(count.total)}** |")

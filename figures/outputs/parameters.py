@@ -3,6 +3,7 @@ range, current value and meaning, straight from ``figures/params.py`` SPEC, and
 the relations between keys from its RULES."""
 from __future__ import annotations
 
+from ..notation import html as notation
 from ..params import RULES, SPEC, toml_value
 from ..registry import snippet
 
@@ -25,7 +26,7 @@ def parameters_table(params) -> str:
             lines += ["| Key | Type | Allowed | Value now | Meaning |", "|---|---|---|---|---|"]
         lines.append(
             f'| <code style="white-space: nowrap">{name}</code> | {param.kind.type_name} '
-            f"| {_cell(param.kind.range())} | `{_cell(toml_value(params[key]))}` | {_cell(param.meaning)} |"
+            f"| {_cell(param.kind.range())} | `{_cell(toml_value(params[key]))}` | {notation(_cell(param.meaning))} |"
         )
     return "\n".join(lines).lstrip("\n") + "\n"
 
@@ -35,5 +36,5 @@ def parameters_rules(params) -> str:
     lines = ["| Rule | Values now | Why |", "|---|---|---|"]
     for rule in RULES:
         now = ", ".join(f"{key.rpartition('.')[2]} = {toml_value(params[key])}" for key in rule.keys)
-        lines.append(f"| `{_cell(rule.text)}` | `{_cell(now)}` | {_cell(rule.why)} |")
+        lines.append(f"| `{_cell(rule.text)}` | `{_cell(now)}` | {notation(_cell(rule.why))} |")
     return "\n".join(lines) + "\n"

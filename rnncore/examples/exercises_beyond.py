@@ -67,11 +67,11 @@ def lstm_no_forgetting() -> Example:
         question=("Suppose the forget gate and the input gate were both stuck at 1, every day. What does "
                   "the cell compute, why is its gradient path perfect, and why is that still a problem on "
                   "a long sequence?"),
-        answer=("With f = i = 1 the cell is c_t = c_(t−1) + g_t: a running sum of every candidate so far. "
-                "Along the cell, ∂c_t/∂c_(t−1) = 1, so a gradient passes back any number of steps unchanged, "
+        answer=("With f = i = 1 the cell is cₜ = cₜ₋₁ + gₜ: a running sum of every candidate so far. "
+                "Along the cell, ∂cₜ/∂cₜ₋₁ = 1, so a gradient passes back any number of steps unchanged, "
                 "which is how the first LSTM (1997, without a forget gate) worked. But nothing is ever "
-                "removed. Over a long sequence the sum can grow without bound, tanh(c_t) then sits at ±1, "
-                "and h_t stops responding to the cell: the unit is full. The forget gate (Gers et al. 2000) "
+                "removed. Over a long sequence the sum can grow without bound, tanh(cₜ) then sits at ±1, "
+                "and hₜ stops responding to the cell: the unit is full. The forget gate (Gers et al. 2000) "
                 "lets the network empty the cell when what it holds is no longer needed."),
         value="the cell becomes a running sum: a perfect gradient path, but it fills up and saturates tanh",
     )
@@ -116,10 +116,10 @@ def gru_interpolation() -> Example:
     return exercise(
         "ex-gru-interpolation", page="gru.md", type="numeric",
         title="One interpolation step",
-        question=(f"A GRU unit holds h_(t−1) = {s(h)}. Today its update gate is z = {s(z)} and its "
-                  f"candidate is n = {s(n)}. What is h_t with this guide's convention? And what would it be "
-                  f"with the gates' roles swapped, h_t = z n + (1 {MINUS} z) h_(t−1), the way several textbooks write it?"),
-        answer=(f"Here z weighs the old state: h_t = (1 {MINUS} z) n + z h_(t−1) = {s(one_minus)} {TIMES} ({s(n)}) "
+        question=(f"A GRU unit holds hₜ₋₁ = {s(h)}. Today its update gate is z = {s(z)} and its "
+                  f"candidate is n = {s(n)}. What is hₜ with this guide's convention? And what would it be "
+                  f"with the gates' roles swapped, hₜ = z n + (1 {MINUS} z) hₜ₋₁, the way several textbooks write it?"),
+        answer=(f"Here z weighs the old state: hₜ = (1 {MINUS} z) n + z hₜ₋₁ = {s(one_minus)} {TIMES} ({s(n)}) "
                 f"+ {s(z)} {TIMES} {s(h)} = **{s(guide)}**. The state barely moves toward the candidate. "
                 f"Swapped, the same numbers give {s(z)} {TIMES} ({s(n)}) + {s(one_minus)} {TIMES} {s(h)} = "
                 f"**{s(swapped)}**: the unit takes most of the candidate and even changes sign. Both "
@@ -169,7 +169,7 @@ def gru_half_life() -> Example:
                   f"update_gate=(0, 0, {show(DECAY_BIAS)}), candidate=(0, 0, 0, 0))` and `gru.forward` on "
                   f"{DECAY_DAYS} zero inputs with `h0=[[{show(DECAY_START)}]]`."),
         answer=(f"The update gate is σ({show(DECAY_BIAS)}) = {shown(z)} every day and the candidate is 0, so "
-                f"h_t = z h_(t−1) = z^t: the state keeps about 95 % a day. It first falls below one half on "
+                f"hₜ = z hₜ₋₁ = zᵗ: the state keeps about 95 % a day. It first falls below one half on "
                 f"**day {day}**, at h = {shown(h[day - 1])}: about two weeks. This is the LSTM's forget gate of "
                 f"0.95 again, one gate doing the keeping."),
         value=[day, float(rounded(h[day - 1]))], display=f"day {day}",
@@ -208,12 +208,12 @@ def flow_same_quantity() -> Example:
     return exercise(
         "ex-flow-same-quantity", page="gradient-flow.md", type="conceptual",
         title="Why compare input gradients",
-        question=("Why does this page compare ‖∂ℓ/∂x_k‖ instead of the gradient with respect to the state, "
+        question=("Why does this page compare ‖∂ℓ/∂xₖ‖ instead of the gradient with respect to the state, "
                   "which the earlier chapters used?"),
         answer=("The states differ between the models: the LSTM has a cell c and a hidden state h, the RNN and "
                 "the GRU only h, and an LSTM's h and c play different roles from the RNN's h. Their gradients "
                 "are derivatives with respect to different things, so comparing their sizes says little. Every "
-                "model reads the same inputs x_k, and ∂ℓ/∂x_k is what the loss can learn from step k: if it is "
+                "model reads the same inputs xₖ, and ∂ℓ/∂xₖ is what the loss can learn from step k: if it is "
                 "tiny, gradient descent cannot find out that step k mattered, whatever the model's insides."),
         value="every model has the same inputs; the states differ between models",
     )

@@ -58,7 +58,7 @@ def sequences_all_at_once() -> Example:
                   f"From which sequence length T on does the all-at-once network need more than the RNN?"),
         answer=(f"All at once: {H} {TIMES} {T} input weights + {H} hidden biases + {H} output weights "
                 f"+ 1 output bias = **{wide}**, and every extra day adds {H} more.\n\n"
-                f"RNN: W_hx ({H} {TIMES} {D}) + W_hh ({H} {TIMES} {H}) + b_h ({H}) + W_yh ({O} {TIMES} {H}) "
+                f"RNN: Wₕₓ ({H} {TIMES} {D}) + Wₕₕ ({H} {TIMES} {H}) + bₕ ({H}) + W_yh ({O} {TIMES} {H}) "
                 f"+ b_y ({O}) = {bare(rnn)} = **{rnn.total}**, for any length.\n\n"
                 f"The all-at-once network needs {before} at T = {crossover - 1}"
                 f"{' (a tie)' if before == rnn.total else ''} and {at_crossover} at "
@@ -107,7 +107,7 @@ def sequences_long_medium() -> Example:
                   "anything, guess: as the sequence grows from 1 to 50 days, does the prediction keep "
                   "growing, keep shrinking, swing back and forth for ever, or settle? Then check: in the "
                   "[Playground](playground.md), choose the pattern *Medium every day*, keep "
-                  f"w2 = {show(w2)} and move the number of unrolls T."),
+                  f"w₂ = {show(w2)} and move the number of unrolls T."),
         answer=(f"It swings and then settles. For T = 1 to 6 the predictions are {first}: each day the "
                 f"loop subtracts half of yesterday's y, so an overshoot is followed by an undershoot that "
                 f"is half as large. The swings die out at the value where y stops changing, "
@@ -188,7 +188,7 @@ def architectures_double_h() -> Example:
                   f"double, or less? Then check in a notebook with "
                   f"`rnncore.parameters.rnn_count({D}, {DOUBLED['H'][1]}, {O})`."),
         answer=(f"More than double: {small.terms} becomes {bare(large)} = **{grouped(large.total)}**, "
-                f"{round(ratio, 2)} times as many. The recurrent matrix W_hh has H {TIMES} H entries, so "
+                f"{round(ratio, 2)} times as many. The recurrent matrix Wₕₕ has H {TIMES} H entries, so "
                 f"it grows four-fold and dominates; the parts that are linear in H only double."),
         value=[small.total, large.total],
         display=f"{small.total} → {grouped(large.total)}",
@@ -207,7 +207,7 @@ def feedback_one_day() -> Example:
         question=("The network sees a single day, High (1). Compute x, y and the prediction. What does the "
                   "feedback loop contribute?"),
         answer=(trace_lines(inputs) + "\n\nThe loop contributes nothing: on the first day there is no "
-                "earlier y to feed back, so w2 is never used. The prediction, "
+                "earlier y to feed back, so w₂ is never used. The prediction, "
                 f"**{show(prediction(inputs))}**, is what a network without a loop would give."),
         value=prediction(inputs), display=show(prediction(inputs)), sources=("001",),
     )
@@ -224,9 +224,9 @@ def feedback_low_first() -> Example:
         title="A Low first day leaves no trace",
         question=("Explain, without computing the second day in full, why the sequence Low, Medium gets "
                   "the same prediction as the single day Medium. Would that still hold if the first "
-                  "day's x were negative, say because b1 were negative?"),
+                  "day's x were negative, say because b₁ were negative?"),
         answer=(f"On a Low day the input is 0, so x₁ = {first.x_arithmetic} and y₁ = {show(first.y)}. "
-                f"The loop carries y₁ {TIMES} w2 = {show(first.feedback)} into the second day, which "
+                f"The loop carries y₁ {TIMES} w₂ = {show(first.feedback)} into the second day, which "
                 f"therefore computes exactly what it would on its own: both predictions are "
                 f"**{show(alone)}**. A negative x₁ gives the same result: ReLU turns it into y₁ = 0 "
                 f"before it enters the loop. Only a positive first-day y leaves a trace."),
@@ -245,15 +245,15 @@ def feedback_positive_w2() -> Example:
     hm, lm = seqs
     return exercise(
         "ex-feedback-positive-w2", page="feedback-loop.md", type="predict",
-        title="Flip the sign of w2",
-        question=(f"Change w2 from {show(STATQUEST.w2)} to {show(POSITIVE_W2.w2)} and keep the other "
+        title="Flip the sign of w₂",
+        question=(f"Change w₂ from {show(STATQUEST.w2)} to {show(POSITIVE_W2.w2)} and keep the other "
                   f"weights. Predict, for High, Medium and for Low, Medium, whether the prediction goes up, "
                   f"goes down or stays. Then check in the [Playground](playground.md): pattern "
-                  f"*High, then Medium every day after*, w2 = {show(POSITIVE_W2.w2)}, T = 2."),
+                  f"*High, then Medium every day after*, w₂ = {show(POSITIVE_W2.w2)}, T = 2."),
         answer=(f"High, Medium goes **up**, from {show(before[hm])} to **{show(after[hm])}**:\n\n"
                 f"{trace_lines(hm, POSITIVE_W2)}\n\nThe first day's y now adds to the second day "
                 f"instead of cancelling it. Low, Medium **stays** at {show(after[lm])}: its first y is 0, "
-                f"and 0 times any w2 is 0."),
+                f"and 0 times any w₂ is 0."),
         value=[before[hm], after[hm], before[lm], after[lm]],
         display=f"High, Medium: {show(before[hm])} → {show(after[hm])}; Low, Medium stays {show(after[lm])}",
         sources=("001",),
@@ -300,7 +300,7 @@ def statland_third_high() -> Example:
         question=(f"High, High predicts {show(two)}. Guess whether a third High day raises or lowers the "
                   f"prediction, then check: unroll it by hand, or in the [Playground](playground.md) choose "
                   f"*High every day* and T = 3."),
-        answer=(trace_lines((HIGH, HIGH, HIGH)) + f"\n\nIt rises, to **{show(three)}**. With w2 = "
+        answer=(trace_lines((HIGH, HIGH, HIGH)) + f"\n\nIt rises, to **{show(three)}**. With w₂ = "
                 f"{show(STATQUEST.w2)} the loop subtracts half of the day before: the second day was "
                 f"held down by a large first y, so its y is small, and it holds the third day down only a "
                 f"little. Predictions for ever longer High runs go up and down around a settling value."),
@@ -361,8 +361,8 @@ def unrolling_first_copy() -> Example:
                   "every later copy has one. Is the first copy a different network? How can you write all "
                   "copies with one formula?"),
         answer=("It is the same network. Give it an initial state y₀ = 0: then the first copy computes "
-                "x₁ = input₁ × w1 + y₀ × w2 + b1 = input₁ × w1 + b1, exactly what the picture shows, and "
-                "every copy follows x_t = input_t × w1 + y_(t−1) × w2 + b1. The StatQuest network even "
+                "x₁ = input₁ × w₁ + y₀ × w₂ + b₁ = input₁ × w₁ + b₁, exactly what the picture shows, and "
+                "every copy follows xₜ = inputₜ × w₁ + yₜ₋₁ × w₂ + b₁. The StatQuest network even "
                 "lets you see y₀ = 0 at work: prepending a Low day (whose y is 0) changes nothing, and "
                 f"Low, High, Medium predicts {show(as_if.prediction)}, the same as High, Medium. Vector "
                 "RNNs start from h₀ = 0 in the same way, unless h₀ is learnt."),
@@ -383,14 +383,14 @@ def statland_sign() -> Example:
         question=("High, Medium predicts Low, while Low, Medium predicts High, although both end on the "
                   "same Medium day. Explain the difference in one or two sentences, pointing at the weight "
                   "responsible."),
-        answer=(f"The feedback weight w2 = {show(STATQUEST.w2)} is negative, so yesterday's y is "
+        answer=(f"The feedback weight w₂ = {show(STATQUEST.w2)} is negative, so yesterday's y is "
                 f"*subtracted* from today's x. After a High day y₁ is large, and it cancels the Medium "
                 f"day's input exactly: x₂ = {second.x_arithmetic}, prediction "
                 f"**{show(prediction(hm))}**. After a Low day y₁ = 0, nothing is subtracted, and the "
                 f"Medium day alone gives **{show(prediction(lm))}**. The network has learnt that prices "
                 f"in StatLand tend to turn: a high day makes a high tomorrow less likely."),
         value=[prediction(hm), prediction(lm)],
-        display=f"{show(prediction(hm))} and {show(prediction(lm))}: the negative w2", sources=("001", "002"),
+        display=f"{show(prediction(hm))} and {show(prediction(lm))}: the negative w₂", sources=("001", "002"),
     )
 
 
@@ -405,7 +405,7 @@ def unrolling_one_more_copy() -> Example:
                   "picture gains a copy. Predict: how many parameters does the network have now, and does "
                   "the prediction go up or down? Then check in the [Playground](playground.md) with "
                   "*Medium every day*, T = 2 and T = 3."),
-        answer=(f"Still **{count[3]}** parameters: the new copy reuses w1, b1, w2, w3 and b2. The "
+        answer=(f"Still **{count[3]}** parameters: the new copy reuses w₁, b₁, w₂, w₃ and b₂. The "
                 f"prediction goes **up**, from {show(two)} to {show(three)}: the second day's y was pushed "
                 f"down by the first day, so it pushes the third day down less."),
         value=[count[2], count[3], two, three], display=f"{count[3]} parameters; {show(two)} → {show(three)}",

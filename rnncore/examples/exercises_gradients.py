@@ -55,17 +55,17 @@ def training_one_step() -> Example:
         title="One gradient-descent step on one sequence",
         question=(f"Train on the single sequence Low, Medium with target High (1) and the StatQuest "
                   f"weights. Its loss is ℓ = (prediction {MINUS} target)². With learning rate η = "
-                  f"{show(STEP_ETA)}, what are w3 and b2 after one step of gradient descent?"),
+                  f"{show(STEP_ETA)}, what are w₃ and b₂ after one step of gradient descent?"),
         answer=(f"The prediction is {show(d['pred'])} with y₂ = {show(d['y2'])}, so the residual is "
-                f"{signed(d['r'])}. The output is y₂ {TIMES} w3 + b2, hence\n\n"
-                f"- ∂ℓ/∂w3 = 2 {TIMES} ({signed(d['r'])}) {TIMES} {show(d['y2'])} = {signed(d['gw3'])}, "
-                f"new w3 = {show(STATQUEST['w3'])} {MINUS} {show(STEP_ETA)} {TIMES} ({signed(d['gw3'])}) = "
+                f"{signed(d['r'])}. The output is y₂ {TIMES} w₃ + b₂, hence\n\n"
+                f"- ∂ℓ/∂w₃ = 2 {TIMES} ({signed(d['r'])}) {TIMES} {show(d['y2'])} = {signed(d['gw3'])}, "
+                f"new w₃ = {show(STATQUEST['w3'])} {MINUS} {show(STEP_ETA)} {TIMES} ({signed(d['gw3'])}) = "
                 f"**{show(d['w3'])}**\n"
-                f"- ∂ℓ/∂b2 = 2 {TIMES} ({signed(d['r'])}) = {signed(d['gb2'])}, new b2 = "
+                f"- ∂ℓ/∂b₂ = 2 {TIMES} ({signed(d['r'])}) = {signed(d['gb2'])}, new b₂ = "
                 f"{show(STATQUEST['b2'], keep=True)} {MINUS} {show(STEP_ETA)} {TIMES} ({signed(d['gb2'])}) = "
                 f"**{show(d['b2'])}**\n\n"
                 f"The prediction was a little low, so both weights move up a little."),
-        value=[d["w3"], d["b2"]], display=f"w3 = {show(d['w3'])}, b2 = {show(d['b2'])}",
+        value=[d["w3"], d["b2"]], display=f"w₃ = {show(d['w3'])}, b₂ = {show(d['b2'])}",
         sources=("004",), details={"gradients": {n: decimal_of(g) for n, g in grads.items()}},
     )
 
@@ -90,16 +90,16 @@ def training_central_difference() -> Example:
         "ex-training-central-difference", page="training.md", type="numeric",
         title="A central difference that is exact",
         question=(f"For the sequence and target of the previous exercise, compute the central difference "
-                  f"(ℓ(w3 + h) {MINUS} ℓ(w3 {MINUS} h)) / (2h) with h = {show(CHECK_H)}, and compare it "
-                  f"with ∂ℓ/∂w3. Why do they agree exactly here, when a gradient check usually agrees "
+                  f"(ℓ(w₃ + h) {MINUS} ℓ(w₃ {MINUS} h)) / (2h) with h = {show(CHECK_H)}, and compare it "
+                  f"with ∂ℓ/∂w₃. Why do they agree exactly here, when a gradient check usually agrees "
                   f"only to several digits?"),
         answer=(f"ℓ({show(decimal_of(w3 + h))}) = {show(decimal_of(up))} and ℓ({show(decimal_of(w3 - h))}) = "
                 f"{show(decimal_of(down))}, so the central difference is ({show(decimal_of(up))} {MINUS} "
                 f"{show(decimal_of(down))}) / {show(decimal_of(2 * h))} = **{signed(decimal_of(central))}**, "
-                f"exactly ∂ℓ/∂w3. The loss is a parabola in w3 (the prediction is linear in w3, and the "
+                f"exactly ∂ℓ/∂w₃. The loss is a parabola in w₃ (the prediction is linear in w₃, and the "
                 f"loss squares it), and for a parabola the central difference is exact for every h: the "
                 f"error of a central difference comes from the third and higher derivatives, which are "
-                f"zero here. For w1 or w2 the prediction passes through ReLU and the loop, and the check "
+                f"zero here. For w₁ or w₂ the prediction passes through ReLU and the loop, and the check "
                 f"agrees only approximately."),
         value=central, display=signed(decimal_of(central)), sources=("004",),
     )
@@ -110,15 +110,15 @@ def training_why_sum() -> Example:
     return exercise(
         "ex-training-why-sum", page="training.md", type="conceptual",
         title="Why the gradient is a sum over time",
-        question=("The gradient of the loss with respect to w1 is a sum with one term per day. Where does "
-                  "the sum come from, when the network has only one w1?"),
-        answer=("Unrolled over T days, the network uses w1 T times, once in every copy. Picture giving "
-                "each copy its own variable w1⁽ᵗ⁾ that happens to equal w1: nudging w1 nudges all of them at "
+        question=("The gradient of the loss with respect to w₁ is a sum with one term per day. Where does "
+                  "the sum come from, when the network has only one w₁?"),
+        answer=("Unrolled over T days, the network uses w₁ T times, once in every copy. Picture giving "
+                "each copy its own variable w₁⁽ᵗ⁾ that happens to equal w₁: nudging w₁ nudges all of them at "
                 "once, and by the chain rule the change in the loss is the sum of the changes caused "
-                "through each copy, Σ_t ∂ℓ/∂w1⁽ᵗ⁾. Each term is itself a product of factors that carries "
+                "through each copy, Σₜ ∂ℓ/∂w₁⁽ᵗ⁾. Each term is itself a product of factors that carries "
                 "the effect of day t forward to the prediction; for early days that product is long, "
                 "which is where exploding and vanishing gradients come from."),
-        value="w1 is used once per copy; the chain rule adds the copies' contributions",
+        value="w₁ is used once per copy; the chain rule adds the copies' contributions",
         sources=("003", "004"),
     )
 
@@ -131,7 +131,7 @@ def exploding_power() -> Example:
     return exercise(
         "ex-exploding-power", page="exploding.md", type="numeric",
         title="A modest weight, twenty steps",
-        question=("w2 = 1.5 looks harmless. What is w2²⁰, the factor that carries the first input of a "
+        question=("w₂ = 1.5 looks harmless. What is w₂²⁰, the factor that carries the first input of a "
                   "21-day sequence to the prediction (21 days, 20 squiggles)?"),
         answer=(f"{p.expression()} = (3/2)²⁰ = {fraction_grouped(p.exact)} = **{readable(p.exact, 6)}**: "
                 f"twenty unremarkable steps multiply by more than three thousand."),
@@ -146,9 +146,9 @@ def exploding_overflow() -> Example:
         "ex-exploding-overflow", page="exploding.md", type="numeric",
         title="When float64 gives up",
         question=(f"A 64-bit float holds numbers up to about {scientific_rounded(sys.float_info.max, 2)}. "
-                  f"For w2 = 2, what is the "
-                  f"smallest T at which w2^T no longer fits? And for w2 = 1.5?"),
-        answer=(f"2^T overflows first at **T = {n2}** (2{superscript(n2 - 1)} still fits, 2{superscript(n2)} is too large), and 1.5^T at "
+                  f"For w₂ = 2, what is the "
+                  f"smallest T at which w₂ᵀ no longer fits? And for w₂ = 1.5?"),
+        answer=(f"2ᵀ overflows first at **T = {n2}** (2{superscript(n2 - 1)} still fits, 2{superscript(n2)} is too large), and 1.5ᵀ at "
                 f"**T = {n15}**. Long before that, a gradient descent step would have thrown the weights far "
                 f"away: overflow is the last symptom, not the first."),
         value=[n2, n15], display=f"{n2} and {n15}", sources=("004",),
@@ -173,10 +173,10 @@ def exploding_slow_growth() -> Example:
     return exercise(
         "ex-exploding-slow-growth", page="exploding.md", type="predict",
         title="How long until a thousand?",
-        question=(f"With w2 = {show(float(GROWTH_W2))}, guess how many squiggles n it takes for |w2|ⁿ to pass "
+        question=(f"With w₂ = {show(float(GROWTH_W2))}, guess how many squiggles n it takes for |w₂|ⁿ to pass "
                   f"{GROWTH_LIMIT}: about 10, about 40, or more than 100? Then check in the "
-                  f"[Playground](playground.md) with w2 = {show(float(GROWTH_W2))}, moving the number of days "
-                  f"until the curve |w2|^(t−1) crosses 10³ (n squiggles is day t = n + 1)."),
+                  f"[Playground](playground.md) with w₂ = {show(float(GROWTH_W2))}, moving the number of days "
+                  f"until the curve |w₂|ᵗ⁻¹ crosses 10³ (n squiggles is day t = n + 1)."),
         answer=(f"**n = {n}** squiggles (day {n + 1} in the Playground): {before.expression()} ≈ {readable(before.exact, 4)} is still below "
                 f"{GROWTH_LIMIT}, {at.expression()} ≈ {readable(at.exact, 4)} is above. Each step adds the "
                 f"same amount to the logarithm, log₁₀ {show(float(GROWTH_W2))} ≈ "
@@ -194,7 +194,7 @@ def vanishing_power() -> Example:
     return exercise(
         "ex-vanishing-power", page="vanishing.md", type="numeric",
         title="Close to one is not enough",
-        question=("w2 = 0.9 is close to 1. What share of the first input's effect is left after 50 squiggles "
+        question=("w₂ = 0.9 is close to 1. What share of the first input's effect is left after 50 squiggles "
                   "(the first day of a 51-day sequence), 0.9⁵⁰?"),
         answer=(f"{p.expression()} ≈ **{readable(p.exact, 3)}**, about one two-hundredth: even a weight "
                 f"this close to 1 wipes out the contribution of an input 50 steps back to the gradient."),
@@ -212,9 +212,9 @@ def vanishing_sigmoid() -> Example:
     total = rate ** SIGMOID_T
     return exercise(
         "ex-vanishing-sigmoid", page="vanishing.md", type="numeric",
-        title="Vanishing with w2 > 1",
-        question=(f"A one-unit RNN uses the sigmoid instead of ReLU, with w2 = {SIGMOID_W2}. Each step back "
-                  f"multiplies the gradient by σ′(x) {TIMES} w2, and σ′ is never larger than "
+        title="Vanishing with w₂ > 1",
+        question=(f"A one-unit RNN uses the sigmoid instead of ReLU, with w₂ = {SIGMOID_W2}. Each step back "
+                  f"multiplies the gradient by σ′(x) {TIMES} w₂, and σ′ is never larger than "
                   f"{fraction_text(g)}. At most how large is the factor over {SIGMOID_T} steps?"),
         answer=(f"Per step at most {fraction_text(g)} {TIMES} {SIGMOID_W2} = {fraction_text(rate)}, so over "
                 f"{SIGMOID_T} steps at most ({fraction_text(rate)}){superscript(SIGMOID_T)} = "
@@ -234,7 +234,7 @@ def vanishing_learning_rate() -> Example:
         question=("The gradient's term from the first of 50 inputs is tiny. Why can't you make up for it "
                   "by multiplying the learning rate by a huge number?"),
         answer=(f"The learning rate scales the whole gradient, not one term. The terms from recent inputs "
-                f"are not tiny, and the ratio between them stays what it was (with w2 = 0.5 the factor of "
+                f"are not tiny, and the ratio between them stays what it was (with w₂ = 0.5 the factor of "
                 f"a 50-step term is {share.expression()} ≈ {scientific_rounded(share.exact)}, against 0.5 for "
                 f"a 1-step term). A learning rate large enough to "
                 f"move the weights by the old input's term would make the step along the recent terms so "
@@ -261,13 +261,13 @@ def bound_value() -> Example:
         "ex-bound-value", page="bound.md", type="numeric",
         title="The bound for a sigmoid network",
         question=(f"A sigmoid RNN's recurrent matrix has largest singular value λ = {BOUND_LAMBDA}. What "
-                  f"does the bound say about ‖∂h_t/∂h_k‖ for t {MINUS} k = {BOUND_DISTANCE}? What would it "
+                  f"does the bound say about ‖∂hₜ/∂hₖ‖ for t {MINUS} k = {BOUND_DISTANCE}? What would it "
                   f"say for tanh with the same λ?"),
         answer=(f"Sigmoid: γ = {fraction_text(g)}, γλ = {fraction_text(rate)}, so the norm is at most "
                 f"({fraction_text(rate)}){superscript(BOUND_DISTANCE)} = {fraction_grouped(total)} ≈ "
                 f"**{readable(total, 3)}**, and it must keep falling with distance: vanishing is certain. "
                 f"tanh: γλ = {fraction_text(tanh_rate)} > 1, the bound grows as "
-                f"{fraction_text(tanh_rate)}^(t {MINUS} k) and rules nothing out; the gradient may explode, "
+                f"{fraction_text(tanh_rate)}ᵗ⁻ᵏ and rules nothing out; the gradient may explode, "
                 f"but it need not."),
         value=total, display=readable(total, 3), sources=("004",),
     )
@@ -286,16 +286,16 @@ def bound_jacobian_norm() -> Example:
     return exercise(
         "ex-bound-jacobian-norm", page="bound.md", type="numeric",
         title="One Jacobian by hand",
-        question=(f"A two-unit tanh RNN has W_hh = [[0, {show(JACOBIAN_W[0][1])}], "
+        question=(f"A two-unit tanh RNN has Wₕₕ = [[0, {show(JACOBIAN_W[0][1])}], "
                   f"[{show(JACOBIAN_W[1][0])}, 0]], and at one step the slopes are tanh′(z) = "
                   f"({show(JACOBIAN_SLOPES[0])}, {show(JACOBIAN_SLOPES[1])}). Compute the step's Jacobian "
-                  f"diag(tanh′(z)) W_hh and its spectral norm, and compare with the bound γλ."),
+                  f"diag(tanh′(z)) Wₕₕ and its spectral norm, and compare with the bound γλ."),
         answer=(f"diag({show(JACOBIAN_SLOPES[0])}, {show(JACOBIAN_SLOPES[1])}) scales the rows: J = "
                 f"[[0, {show(J[0, 1])}], [{show(J[1, 0])}, 0]]. A matrix with a single non-zero entry in each "
                 f"row and column only swaps and stretches the axes, so its singular values are the absolute entries: "
-                f"‖J‖ = **{show(norm_r)}**. For W_hh the same reasoning gives λ = {show(lam_r)}, and "
+                f"‖J‖ = **{show(norm_r)}**. For Wₕₕ the same reasoning gives λ = {show(lam_r)}, and "
                 f"γ = 1 for tanh, so the bound is γλ = {show(lam_r)}. The Jacobian is smaller than the "
-                f"bound because the slope {show(JACOBIAN_SLOPES[0])} damps the row that holds W_hh's "
+                f"bound because the slope {show(JACOBIAN_SLOPES[0])} damps the row that holds Wₕₕ's "
                 f"largest entry."),
         value=[norm_r, lam_r], display=f"‖J‖ = {show(norm_r)} ≤ γλ = {show(lam_r)}", sources=("003", "004"),
     )
@@ -316,11 +316,11 @@ def bound_saturation() -> Example:
         title="A bound that grows, norms that do not",
         question=(f"In the [Playground](playground.md)'s second explorer, set γ = {PREDICT_GAMMA} (tanh) and "
                   f"λ = {PREDICT_LAMBDA}. The bound (γλ)ⁿ grows to {readable(run.bound(n), 3)} at n = {n}. "
-                  f"Guess first: do the measured norms ‖∂h_n/∂h_0‖ grow with it?"),
+                  f"Guess first: do the measured norms ‖∂hₙ/∂h₀‖ grow with it?"),
         answer=(f"No. The measured norm is {readable(first, 3)} after one step, {readable(tenth, 3)} after "
                 f"ten and **{readable(last, 3)}** after {n}. With λ = {PREDICT_LAMBDA} the pre-activations "
                 f"are large, tanh saturates and its slopes fall far below γ = 1, so each step's factor is "
-                f"small even though W_hh is large. The bound is an upper limit: γλ > 1 allows exploding, "
+                f"small even though Wₕₕ is large. The bound is an upper limit: γλ > 1 allows exploding, "
                 f"it does not cause it."),
         value=[first, tenth, last], display=f"they fall: {readable(first, 3)} → {readable(last, 3)}",
         sources=("004",),
@@ -398,13 +398,13 @@ def memory_ema_weight() -> Example:
     return exercise(
         "ex-memory-ema-weight", page="memory.md", type="numeric",
         title="The weight of an old input in a moving average",
-        question=(f"A unit computes the moving average y_t = (1 {MINUS} w2) input_t + w2 y_(t−1) with "
-                  f"w2 = {show(float(EMA_W2))}. With what weight does the input from {EMA_BACK} steps "
-                  f"before the current one enter y_t?"),
-        answer=(f"Unrolling gives y_t = (1 {MINUS} w2)(input_t + w2 input_(t−1) + w2² input_(t−2) + …), so "
-                f"the input {EMA_BACK} steps back has weight (1 {MINUS} w2) w2{superscript(EMA_BACK)} = "
+        question=(f"A unit computes the moving average yₜ = (1 {MINUS} w₂) inputₜ + w₂ yₜ₋₁ with "
+                  f"w₂ = {show(float(EMA_W2))}. With what weight does the input from {EMA_BACK} steps "
+                  f"before the current one enter yₜ?"),
+        answer=(f"Unrolling gives yₜ = (1 {MINUS} w₂)(inputₜ + w₂ inputₜ₋₁ + w₂² inputₜ₋₂ + …), so "
+                f"the input {EMA_BACK} steps back has weight (1 {MINUS} w₂) w₂{superscript(EMA_BACK)} = "
                 f"{show(float(w1))} {TIMES} {show(float(EMA_W2))}{superscript(EMA_BACK)} = **{show(decimal_of(weight))}**. "
-                f"The current input has weight {show(float(w1))}; the weights fall by the factor w2 per step."),
+                f"The current input has weight {show(float(w1))}; the weights fall by the factor w₂ per step."),
         value=weight, display=show(decimal_of(weight)),
     )
 
@@ -418,7 +418,7 @@ def memory_one_percent() -> Example:
     return exercise(
         "ex-memory-one-percent", page="memory.md", type="numeric",
         title="Below one per cent",
-        question=("With w2 = 0.5, after how many steps has the first input's factor w2ⁿ dropped to 1 % or "
+        question=("With w₂ = 0.5, after how many steps has the first input's factor w₂ⁿ dropped to 1 % or "
                   "less?"),
         answer=(f"0.5{superscript(n - 1)} = 1/{2 ** (n - 1)} is still above 1/100, 0.5{superscript(n)} = 1/{2 ** n} "
                 f"is below: "
@@ -436,12 +436,12 @@ def memory_slower_fade() -> Example:
     return exercise(
         "ex-memory-slower-fade", page="memory.md", type="predict",
         title="A weight closer to one",
-        question=(f"Now w2 = {show(SLOW_W2)}. Guess the number of steps until the factor drops to 1 %: "
-                  f"about twice the {fast} steps of w2 = 0.5, or many more? Then check in the "
-                  f"[Playground](playground.md): set w2 = {show(SLOW_W2)} and find where the curve |w2|^(t−1) crosses 10⁻²."),
+        question=(f"Now w₂ = {show(SLOW_W2)}. Guess the number of steps until the factor drops to 1 %: "
+                  f"about twice the {fast} steps of w₂ = 0.5, or many more? Then check in the "
+                  f"[Playground](playground.md): set w₂ = {show(SLOW_W2)} and find where the curve |w₂|ᵗ⁻¹ crosses 10⁻²."),
         answer=(f"Many more: **{slow} steps**, over {slow // fast} times as many. The number of steps is "
-                f"log(0.01)/log(w2), and log(w2) shrinks towards 0 as w2 approaches 1, so memory gets "
-                f"longer ever faster as w2 nears 1; at w2 = 1 it never fades."),
+                f"log(0.01)/log(w₂), and log(w₂) shrinks towards 0 as w₂ approaches 1, so memory gets "
+                f"longer ever faster as w₂ nears 1; at w₂ = 1 it never fades."),
         value=slow, display=f"{slow} steps", sources=("004",),
     )
 
@@ -487,10 +487,10 @@ def exploding_first_input() -> Example:
     return exercise(
         "ex-exploding-first-input", page="exploding.md", type="conceptual",
         title="Why the oldest input explodes",
-        question=(f"With w2 = {w2} and a prediction after {days} days, the gradient term that belongs to "
+        question=(f"With w₂ = {w2} and a prediction after {days} days, the gradient term that belongs to "
                   f"the first input is the huge one, not the term of the last input. Why the first?"),
         answer=(f"Day k's input reaches the prediction after passing through the loop once for each later "
-                f"day, so its term carries w2 raised to the number of days after it: "
+                f"day, so its term carries w₂ raised to the number of days after it: "
                 f"{first.expression()} = {first.exact_text()} for the first day, {last.expression()} = "
                 f"{last.exact_text()} for the last. The oldest input has the longest path back, and the "
                 f"repeated factor piles up along it. Gradients explode (or vanish) for long-range "
@@ -507,13 +507,13 @@ def vanishing_negative_w2() -> Example:
     return exercise(
         "ex-vanishing-negative-w2", page="vanishing.md", type="predict",
         title="A negative weight",
-        question=("Change w2 from 0.9 to −0.9. Predict: does the first input's factor after 50 squiggles "
+        question=("Change w₂ from 0.9 to −0.9. Predict: does the first input's factor after 50 squiggles "
                   "vanish faster, slower or just as fast? Then check in the [Playground](playground.md): "
-                  "w2 = −0.9 with T = 50 and T = 51 days (49 and 50 squiggles)."),
+                  "w₂ = −0.9 with T = 50 and T = 51 days (49 and 50 squiggles)."),
         answer=(f"Just as fast. (−0.9)ⁿ has the size of 0.9ⁿ and a sign that flips at every step: "
                 f"{minus.expression()} ≈ {readable(minus.exact, 3)}, the same as {plus.expression()}, and "
-                f"{odd.expression()} ≈ {readable(odd.exact, 3)}. Only |w2| decides whether a product of "
-                f"copies of w2 vanishes or explodes; a negative weight adds an alternating sign."),
+                f"{odd.expression()} ≈ {readable(odd.exact, 3)}. Only |w₂| decides whether a product of "
+                f"copies of w₂ vanishes or explodes; a negative weight adds an alternating sign."),
         value=[plus.exact, minus.exact, odd.exact], display=f"the same size, {readable(minus.exact, 3)}",
         sources=("004",),
     )
@@ -524,15 +524,15 @@ def bound_relu() -> Example:
     return exercise(
         "ex-bound-relu", page="bound.md", type="conceptual",
         title="The bound for ReLU",
-        question=("For ReLU, γ = 1, as for tanh. What does a step's Jacobian diag(ReLU′(z)) W_hh look like, "
+        question=("For ReLU, γ = 1, as for tanh. What does a step's Jacobian diag(ReLU′(z)) Wₕₕ look like, "
                   "and why does that make ReLU networks prone to both problems at once?"),
         answer=(f"ReLU′ is 1 for a unit that is on and 0 for one that is off, so diag(ReLU′(z)) keeps the "
-                f"rows of W_hh for the active units and zeroes the rest. Along active units nothing damps "
-                f"the gradient: the step multiplies by (part of) W_hh itself, and with λ > 1 the product can "
+                f"rows of Wₕₕ for the active units and zeroes the rest. Along active units nothing damps "
+                f"the gradient: the step multiplies by (part of) Wₕₕ itself, and with λ > 1 the product can "
                 f"grow without limit, since γλ = λ. A unit that is off blocks the path completely, which is "
                 f"vanishing in its sharpest form. The StatQuest network shows both: each step's factor is "
-                f"w2 or 0."),
-        value="diag(ReLU′) keeps active rows of W_hh: γλ = λ; inactive units block the gradient",
+                f"w₂ or 0."),
+        value="diag(ReLU′) keeps active rows of Wₕₕ: γλ = λ; inactive units block the gradient",
         sources=("004",),
     )
 
@@ -562,13 +562,13 @@ def remedies_truncation() -> Example:
         title="How much does truncation cut?",
         question=(f"A tanh RNN with {c['H']} hidden units reads {c['T']} inputs and is trained on its last "
                   f"output. Truncated BPTT keeps only the last {c['window']} steps of the backward pass. "
-                  f"Guess: what fraction of the size of the gradient of W_hx survives, about a tenth "
+                  f"Guess: what fraction of the size of the gradient of Wₕₓ survives, about a tenth "
                   f"({c['window']} of {c['T']} steps) or much more? Then check in a notebook: "
                   f"`rnn.RNN.random({c['D']}, {c['H']}, {c['O']}, seed={c['seed']})`, inputs "
                   f"`np.random.default_rng({c['seed'] + 1}).uniform(-1, 1, (1, {c['T']}, {c['D']}))`, "
                   f"target 0, and `rnn.bptt(..., steps=[{c['T']}], truncate={c['window']})` against "
                   f"`truncate=None`."),
-        answer=(f"Much more: ‖∂L/∂W_hx‖ is {readable(g['cut'], 3)} truncated against {readable(g['full'], 3)} "
+        answer=(f"Much more: ‖∂L/∂Wₕₓ‖ is {readable(g['cut'], 3)} truncated against {readable(g['full'], 3)} "
                 f"in full, **{round(100 * kept)} %** of it. The contributions of old steps had already "
                 f"vanished (the full gradient with respect to the initial state is only "
                 f"{readable(g['full_h0'], 3)}), so cutting them costs little in size. What it does cost "
@@ -583,7 +583,7 @@ def memory_when_to_fade() -> Example:
     return exercise(
         "ex-memory-when-to-fade", page="memory.md", type="conceptual",
         title="A good memory for one task, a bad one for another",
-        question=("A moving average with w2 = 0.8 forgets at a fixed rate. Why is that a sensible memory "
+        question=("A moving average with w₂ = 0.8 forgets at a fixed rate. Why is that a sensible memory "
                   "for forecasting tomorrow's temperature, and a poor one for deciding between *is* and "
                   "*are* in the key sentence on this page?"),
         answer=("For the temperature, recent days carry most of the information and old days a little, "

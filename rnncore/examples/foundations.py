@@ -80,7 +80,7 @@ def param_count_scalar() -> Example:
     return Example(
         id="param-count-scalar",
         title="The unrolled StatQuest network keeps five parameters",
-        expression=f"w1, b1, w2, w3, b2 shared by every copy; {listing}",
+        expression=f"w₁, b₁, w₂, w₃, b₂ shared by every copy; {listing}",
         value=value,
         page="unrolling.md",
         sources=("001", "002"),

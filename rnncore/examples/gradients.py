@@ -124,9 +124,9 @@ def relu_derivative() -> Example:
         id="relu-derivative",
         title="The derivative of ReLU",
         expression=f"ReLU′(x) = 1 for x > 0, 0 for x ≤ 0; in the StatQuest network each step's factor "
-                   f"∂y_t/∂y_(t−1) = ReLU′(x_t) × w2 is w2 or 0. High, Medium, Medium: {listed}",
+                   f"∂yₜ/∂yₜ₋₁ = ReLU′(xₜ) × w₂ is w₂ or 0. High, Medium, Medium: {listed}",
         value=[0, 1],
-        display="ReLU′ ∈ {0, 1}: each step multiplies by w2 or by 0",
+        display="ReLU′ ∈ {0, 1}: each step multiplies by w₂ or by 0",
         page="bound.md",
         sources=("001", "004"),
         details={"factors": [{"t": t, "x": x, "factor": f} for t, x, f in factors], "gamma": gamma("relu")},
@@ -162,9 +162,9 @@ def jacobian_bound() -> Example:
     return Example(
         id="jacobian-bound",
         title="The bound on a product of Jacobians",
-        expression="‖∂h_t/∂h_k‖ = ‖∏_{i=k+1..t} diag(φ′(z_i)) W_hh‖ ≤ ∏ ‖diag(φ′(z_i))‖ ‖W_hh‖ ≤ (γλ)^(t−k)",
-        value="(γλ)^(t−k)",
-        display=f"‖∂h_t/∂h_k‖ ≤ (γλ)^(t−k); over {grouped(check['networks'])} random networks the measured "
+        expression="‖∂hₜ/∂hₖ‖ = ‖∏_{i=k+1..t} diag(φ′(zᵢ)) Wₕₕ‖ ≤ ∏ ‖diag(φ′(zᵢ))‖ ‖Wₕₕ‖ ≤ (γλ)ᵗ⁻ᵏ",
+        value="(γλ)ᵗ⁻ᵏ",
+        display=f"‖∂hₜ/∂hₖ‖ ≤ (γλ)ᵗ⁻ᵏ; over {grouped(check['networks'])} random networks the measured "
                 f"norm divided by the bound was at most {show(round(check['largest_ratio'], 3))}, "
                 f"below 1 as the bound demands",
         page="bound.md",
@@ -178,8 +178,8 @@ def bound_conditions() -> Example:
     return Example(
         id="bound-conditions",
         title="What the bound forces, and what it allows",
-        expression="γλ < 1 ⇒ ‖∂h_t/∂h_k‖ ≤ (γλ)^(t−k) → 0: vanishing is certain (sufficient). "
-                   "Exploding needs (γλ)^(t−k) to grow, so γλ > 1 (λ > 1/γ) is necessary, "
+        expression="γλ < 1 ⇒ ‖∂hₜ/∂hₖ‖ ≤ (γλ)ᵗ⁻ᵏ → 0: vanishing is certain (sufficient). "
+                   "Exploding needs (γλ)ᵗ⁻ᵏ to grow, so γλ > 1 (λ > 1/γ) is necessary, "
                    "but not sufficient: the bound is only an upper limit",
         value="γλ < 1: sufficient for vanishing; γλ > 1: necessary, not sufficient, for exploding",
         page="bound.md",
@@ -200,10 +200,10 @@ def bound_example() -> Example:
         id="bound-example",
         title="The bound for sigmoid and tanh with λ = 2",
         expression=f"sigmoid: γλ = {fraction_text(gamma('sigmoid'))} × {lam} = {fraction_text(sig)}, bound "
-                   f"({fraction_text(sig)})^(t−k); t − k = {distance}: ({fraction_text(sig)})⁵⁰ = "
+                   f"({fraction_text(sig)})ᵗ⁻ᵏ; t − k = {distance}: ({fraction_text(sig)})⁵⁰ = "
                    f"1/{grouped(sig_50.denominator)} ≈ {scientific(sig_50)}. "
                    f"tanh: γλ = {fraction_text(gamma('tanh'))} × {lam} = {fraction_text(tanh)}, "
-                   f"at most {fraction_text(tanh)}^(t−k); t − k = {distance}: 2⁵⁰ = {grouped(int(tanh_50))}",
+                   f"at most {fraction_text(tanh)}ᵗ⁻ᵏ; t − k = {distance}: 2⁵⁰ = {grouped(int(tanh_50))}",
         value=sig_50,
         display=f"sigmoid: ({fraction_text(sig)})⁵⁰ = 1/{grouped(sig_50.denominator)}; "
                 f"tanh: at most 2⁵⁰ = {grouped(int(tanh_50))}",

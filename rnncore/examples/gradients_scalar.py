@@ -11,7 +11,7 @@ import numpy as np
 from .. import rnn
 from .. import statquest_gradients as sg
 from ..exact import (TIMES, decimal_grouped, fraction_grouped, grouped, scientific, scientific_rounded,
-                     show)
+                     show, superscript)
 from ..powers import power, product_text
 from . import Example, register
 
@@ -34,7 +34,7 @@ def _decimal(value: Fraction) -> Decimal:
 def explode_4() -> Example:
     p = power(2, 4)
     return Example(
-        id="explode-4", title="w2 = 2 over 4 unrolls", expression=product_text(2, 4),
+        id="explode-4", title="w₂ = 2 over 4 unrolls", expression=product_text(2, 4),
         value=int(p.exact), display=f"{INPUT_1} {TIMES} {p.exact_text()}", page="exploding.md",
         sources=("001", "002"), details={"w2": 2, "unrolls": 4, "power": p.expression()})
 
@@ -43,7 +43,7 @@ def explode_4() -> Example:
 def explode_50() -> Example:
     p = power(2, 50)
     return Example(
-        id="explode-50", title="w2 = 2 over 50 unrolls",
+        id="explode-50", title="w₂ = 2 over 50 unrolls",
         expression=f"{INPUT_1} {TIMES} {p.expression()} = {INPUT_1} {TIMES} {p.exact_text()}",
         value=int(p.exact), display=f"{p.exact_text()} (≈ {scientific_rounded(p.exact, 3)})",
         page="exploding.md", sources=("001", "002"),
@@ -54,7 +54,7 @@ def explode_50() -> Example:
 def vanish_50() -> Example:
     p = power(0.5, 50)
     return Example(
-        id="vanish-50", title="w2 = 0.5 over 50 unrolls",
+        id="vanish-50", title="w₂ = 0.5 over 50 unrolls",
         expression=f"{INPUT_1} {TIMES} {p.expression()} = {INPUT_1} {TIMES} {p.exact_text()}",
         value=p.fraction_text(), display=f"{p.exact_text()} ≈ {p.scientific()}",
         page="vanishing.md", sources=("001", "002"),
@@ -66,9 +66,9 @@ def explode_w2_10_million() -> Example:
     p = power(10, 10 ** 6)
     first_overflow = next(T for T in range(1, 400) if not power(10, T).in_float_range)
     return Example(
-        id="explode-w2-10-million", title="w2 = 10 over a million unrolls",
-        expression=(f"10^(1,000,000): log10 = 1,000,000 {TIMES} log10 10 = {grouped(int(p.log10))}; "
-                    f"a float overflows from 10^{first_overflow} on, so the size is kept as its logarithm"),
+        id="explode-w2-10-million", title="w₂ = 10 over a million unrolls",
+        expression=(f"10^(1,000,000): log₁₀ = 1,000,000 {TIMES} log₁₀ 10 = {grouped(int(p.log10))}; "
+                    f"a float overflows from 10{superscript(first_overflow)} on, so the size is kept as its logarithm"),
         value=int(p.log10), display=p.magnitude(), page="exploding.md", sources=("001",),
         details={"log10": int(p.log10), "float_overflows_at": first_overflow})
 
@@ -92,11 +92,11 @@ def grad_w1_term() -> Example:
     d_pred = back.d_predicted[0]
     assert share == d_pred * sg.exact_number(GRAD_W3) * p.exact * sg.exact_number(GRAD_INPUT)
     return Example(
-        id="grad-w1-term", title="The term Input₁ × w1 × w2⁵⁰ inside dSSR/dw1",
-        expression=(f"Input₁ {TIMES} w1 {TIMES} w2⁵⁰ = {show(GRAD_INPUT)} {TIMES} {show(GRAD_W1)} {TIMES} "
-                    f"{p.exact_text()} = {decimal_grouped(term)}; its derivative with respect to w1 is "
-                    f"Input₁ {TIMES} w2⁵⁰ = {decimal_grouped(derivative)}, and in dSSR/dw1 it is multiplied by "
-                    f"dSSR/dPredicted {TIMES} w3 = {scientific_rounded(d_pred, 3)} {TIMES} {show(GRAD_W3)}"),
+        id="grad-w1-term", title="The term Input₁ × w₁ × w₂⁵⁰ inside ∂SSR/∂w₁",
+        expression=(f"Input₁ {TIMES} w₁ {TIMES} w₂⁵⁰ = {show(GRAD_INPUT)} {TIMES} {show(GRAD_W1)} {TIMES} "
+                    f"{p.exact_text()} = {decimal_grouped(term)}; its derivative with respect to w₁ is "
+                    f"Input₁ {TIMES} w₂⁵⁰ = {decimal_grouped(derivative)}, and in ∂SSR/∂w₁ it is multiplied by "
+                    f"∂SSR/∂Predicted {TIMES} w₃ = {scientific_rounded(d_pred, 3)} {TIMES} {show(GRAD_W3)}"),
         value=term, display=decimal_grouped(term), page="exploding.md", sources=("001",),
         details={"input_1": GRAD_INPUT, "w1": GRAD_W1, "w2": GRAD_W2, "derivative": derivative,
                  "share_in_gradient": scientific_rounded(share, 3), "d_predicted": scientific_rounded(d_pred, 3),
@@ -135,12 +135,12 @@ def bptt_product() -> Example:
     slopes = [[int(s) for s in run.dphi[0, i]] for i in range(len(PRODUCT_INPUTS))]
     numeric = rnn.jacobian(model, run, len(PRODUCT_INPUTS), 0)
     assert np.array_equal(numeric, np.array(product, dtype=float))
-    steps = "; ".join(f"J{i + 1} = diag({slopes[i][0]}, {slopes[i][1]}) W_hh = {_matrix(J)}"
+    steps = "; ".join(f"J{i + 1} = diag({slopes[i][0]}, {slopes[i][1]}) Wₕₕ = {_matrix(J)}"
                       for i, J in enumerate(factors))
     return Example(
-        id="bptt-product", title="∂h_t/∂h_k as a product of step Jacobians",
-        expression=(f"∂h₃/∂h₀ = J₃ J₂ J₁ with J_i = ∂h_i/∂h_(i−1) = diag(φ′(z_i)) · W_hh "
-                    f"(numerator layout; seed 004 writes the transpose W_hhᵀ diag(φ′)). ReLU, W_hh = "
+        id="bptt-product", title="∂hₜ/∂hₖ as a product of step Jacobians",
+        expression=(f"∂h₃/∂h₀ = J₃ J₂ J₁ with Jᵢ = ∂hᵢ/∂hᵢ₋₁ = diag(φ′(zᵢ)) · Wₕₕ "
+                    f"(numerator layout; seed 004 writes the transpose Wₕₕᵀ diag(φ′)). ReLU, Wₕₕ = "
                     f"{_matrix([[sg.exact_number(v) for v in r] for r in PRODUCT_MODEL['W_hh']])}, "
                     f"inputs {', '.join(show(v) for v in PRODUCT_INPUTS)}: {steps}"),
         value=[[_decimal(v) for v in row] for row in product], display=_matrix(product),
@@ -178,10 +178,10 @@ def bptt_sum() -> Example:
     parts = " + ".join(f"{show(_decimal(c))} {TIMES} {show(_decimal(m))}" for _, c, m in reversed(terms))
     immediate_only = terms[-1][2]
     return Example(
-        id="bptt-sum", title="∂h_t/∂W_hh as a sum over immediate derivatives",
-        expression=(f"dy₃/dw2 = Σ_k (∂y₃/∂y_k)(∂⁺y_k/∂w2), ∂⁺ holding y_(k−1) fixed; inputs "
-                    f"{', '.join(show(v) for v in SUM_INPUTS)}, w1 = {show(SUM_WEIGHTS['w1'])}, "
-                    f"w2 = {show(SUM_WEIGHTS['w2'])}: k = {', '.join(str(k) for k in range(T, 0, -1)) if T <= 4 else f'{T}, {T - 1}, …, 1'} give {parts} = {show(_decimal(total))} "
+        id="bptt-sum", title="∂hₜ/∂Wₕₕ as a sum over immediate derivatives",
+        expression=(f"∂y₃/∂w₂ = Σₖ (∂y₃/∂yₖ)(∂⁺yₖ/∂w₂), ∂⁺ holding yₖ₋₁ fixed; inputs "
+                    f"{', '.join(show(v) for v in SUM_INPUTS)}, w₁ = {show(SUM_WEIGHTS['w1'])}, "
+                    f"w₂ = {show(SUM_WEIGHTS['w2'])}: k = {', '.join(str(k) for k in range(T, 0, -1)) if T <= 4 else f'{T}, {T - 1}, …, 1'} give {parts} = {show(_decimal(total))} "
                     f"(the immediate derivative alone would give {show(_decimal(immediate_only))})"),
         value=_decimal(total), display=show(_decimal(total)), page="training.md", sources=("003", "004"),
         details={"terms": [[k, _decimal(c), _decimal(m)] for k, c, m in terms],
@@ -194,6 +194,8 @@ UPDATE_INPUTS = [[0.0, 0.0], [0.0, 0.5], [1.0, 0.5], [1.0, 1.0]]
 UPDATE_TARGETS = [0.0, 1.0, 0.0, 1.0]
 UPDATE_WEIGHTS = {"w1": 1.8, "b1": 0.0, "w2": -0.5, "w3": 1.1, "b2": 0.0}
 UPDATE_ETA = 0.1
+#: The parameters as the reader sees them (sg.NAMES are their Python names).
+SYMBOLS = {"w1": "w₁", "b1": "b₁", "w2": "w₂", "w3": "w₃", "b2": "b₂"}
 
 
 def gd_update_parts():
@@ -209,14 +211,14 @@ def gd_update() -> Example:
     run, back, new = gd_update_parts()
     U = len(UPDATE_INPUTS)
     rows = "; ".join(
-        f"{name}: {show(UPDATE_WEIGHTS[name], keep=True)} − ({show(UPDATE_ETA)}/{U}) {TIMES} "
+        f"{SYMBOLS[name]}: {show(UPDATE_WEIGHTS[name], keep=True)} − ({show(UPDATE_ETA)}/{U}) {TIMES} "
         f"({show(_decimal(back.gradients[name]))}) = {show(_decimal(new[name]))}" for name in sg.NAMES)
     return Example(
         id="gd-update", title="One step of batch gradient descent",
-        expression=(f"θ ← θ − (η/U) Σ_k ∂ℓ_k/∂θ with η = {show(UPDATE_ETA)} and the U = {U} StatLand "
+        expression=(f"θ ← θ − (η/U) Σₖ ∂ℓₖ/∂θ with η = {show(UPDATE_ETA)} and the U = {U} StatLand "
                     f"scenarios (SSR = {show(_decimal(run.ssr))}): {rows}"),
         value=[_decimal(new[name]) for name in sg.NAMES],
-        display=", ".join(f"{name} = {show(_decimal(new[name]))}" for name in sg.NAMES),
+        display=", ".join(f"{SYMBOLS[name]} = {show(_decimal(new[name]))}" for name in sg.NAMES),
         page="training.md", sources=("004", "001"),
         details={"gradients": {n: _decimal(back.gradients[n]) for n in sg.NAMES}, "ssr": _decimal(run.ssr),
                  "learning_rate": UPDATE_ETA, "sequences": U})
