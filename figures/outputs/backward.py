@@ -52,6 +52,10 @@ def render(tb) -> str:
         f"**{exact_text(tb.d_predicted)}**, and ∂SSR/∂y{_sub(T)} = {exact_text(tb.d_predicted)} × "
         f"{exact_text(tb.weights['w3'])} = {exact_text(tb.rows[0].d_y)}.",
         "",
+        # one line a row, scrolling sideways on a phone (guide.css), rather than the arithmetic
+        # wrapped into a column as narrow as the others
+        '<div class="guide-ledger" markdown>',
+        "",
         "| t | xₜ | ReLU′ | ∂SSR/∂yₜ | ∂SSR/∂xₜ | yₜ₋₁ | term of ∂SSR/∂w₂, factors as in the formula |",
         "|--:|--:|--:|--:|--:|--:|:--|",
     ]
@@ -59,7 +63,7 @@ def render(tb) -> str:
         head.append(f"| {row.t} | {exact_text(row.x)} | {row.slope} | {exact_text(row.d_y)} | {exact_text(row.d_x)} "
                     f"| {exact_text(row.previous_y)} | {_factors(tb, row)} = **{exact_text(row.term)}** |")
     terms = " + ".join(exact_text(row.term) if row.term >= 0 else f"({exact_text(row.term)})" for row in tb.rows)
-    head += ["", f"∂SSR/∂w₂ = {terms} = **{exact_text(tb.total)}**"]
+    head += ["", "</div>", "", f"∂SSR/∂w₂ = {terms} = **{exact_text(tb.total)}**"]
     return "\n".join(head)
 
 
