@@ -28,6 +28,10 @@ def rebuilt(result) -> set[str]:
     return set(PROGRESS.findall(result.stderr))
 
 
+def rebuilt_or_failed(result) -> set[str]:
+    return set(PROGRESS.findall(result.stderr))
+
+
 def edit(path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text, old
@@ -96,14 +100,16 @@ def stale(python, root) -> set[str]:
 
 def test_each_kind_of_input_is_a_trigger(python, repo_copy):
     OUTPUTS = registered()
-    statland = {name for name, output in OUTPUTS.items() if output.source.name == "statland.py"}
+    # an output module of snippets only, so that the build at the end stays cheap
+    backward = {name for name, output in OUTPUTS.items() if output.source.name == "backward.py"}
+    assert len(backward) >= 2 and all(OUTPUTS[name].kind == "snippet" for name in backward)
     figures = {name for name, output in OUTPUTS.items() if output.kind == "figure"}
     # a snippet depends on the style only when its module imports it (e.g. for style.math)
     styled = {name for name, output in OUTPUTS.items()
               if output.kind != "figure" and re.search(r"from \.\.style import|figures\.style",
                                                       output.source.read_text("utf-8"))}
     cases = [
-        ("figures/outputs/statland.py", statland),  # the output's own code (a comment counts: bytes are hashed)
+        ("figures/outputs/backward.py", backward),  # the output's own code (a comment counts: bytes are hashed)
         ("figures/style.py", figures | styled),  # the shared style: every figure, and no other snippet
         ("figures/render.py", set(OUTPUTS)),  # how outputs become files
         ("rnncore/exact.py", set(OUTPUTS)),  # the engine
@@ -116,8 +122,8 @@ def test_each_kind_of_input_is_a_trigger(python, repo_copy):
         (repo_copy / path).write_bytes(original)
         assert stale(python, repo_copy) == set(), path
     # and a build renders exactly what --check named
-    (repo_copy / "figures" / "outputs" / "statland.py").open("a").write("\n# edited\n")
-    assert rebuilt(run([python, "figures/build.py"], cwd=repo_copy)) == statland
+    (repo_copy / "figures" / "outputs" / "backward.py").open("a").write("\n# edited\n")
+    assert rebuilt(run([python, "figures/build.py"], cwd=repo_copy)) == backward
     assert stale(python, repo_copy) == set()
 
 
@@ -183,27 +189,53 @@ def test_forced_builds_are_byte_identical(python, repo_copy):
         assert snapshot(repo_copy) == snapshot(ROOT)
 
 
-def _kill_midway(python, root, delay: float, jobs: str) -> None:
+def _kill_midway(python, root, rng: random.Random, jobs: str) -> None:
+    """Start a build and kill its process group while it writes: after the k-th of its
+    outputs has landed (k at random, never the last), a random moment later, while the
+    next output's file sits half-written in its temporary file (FIGURES_TEST_SLOW pauses
+    inside every write)."""
     process = subprocess.Popen(
         [python, "figures/build.py", "--jobs", jobs], cwd=root, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "FIGURES_TEST_SLOW": "0.05", "PYTHONDONTWRITEBYTECODE": "1"},
     )
-    time.sleep(delay)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    try:
+        landed = 0
+        for line in process.stderr:
+            match = re.match(r"^\[(\d+)/(\d+)\] ", line)
+            if match:
+                if landed == 0:
+                    total = int(match[2])
+                    assert total >= 2, line
+                    stop = rng.randrange(1, total)
+                landed = int(match[1])
+                if landed >= stop:
+                    time.sleep(rng.uniform(0.0, 0.06))
+                    break
+        assert landed, "the build never landed an output"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stderr.close()
+
+
+# A parameter only snippets read (4 outputs in 2 modules, so 2 workers with --jobs 2):
+# the build spends its time writing, not rendering, and every round stays cheap.
+KILL_EDIT = ("observed = 0.5", "observed = 0.75")
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_killed_build_leaves_no_half_written_file_and_the_next_build_repairs_it(python, repo_copy, jobs):
     params = repo_copy / "figures" / "params.toml"
-    old, new = "three_days = [1.0, 0.5, 0.5]", "three_days = [1.0, 0.5, 1.0]"
+    old, new = KILL_EDIT
     before = snapshot(repo_copy)
     edit(params, old, new)
+    assert len(stale(python, repo_copy)) >= 2
     rng = random.Random(6)
     for attempt in range(3):
-        _kill_midway(python, repo_copy, rng.uniform(0.2, 1.2), jobs)
+        _kill_midway(python, repo_copy, rng, jobs)
         killed = snapshot(repo_copy)
+        assert killed != before, f"the kill landed before any output was written (attempt {attempt})"
         assert run([python, "figures/build.py", "--check"], cwd=repo_copy).returncode in (0, 1)
         repaired = run([python, "figures/build.py", "--jobs", jobs], cwd=repo_copy)
         assert repaired.returncode == 0, repaired.stderr
@@ -227,11 +259,14 @@ def test_a_failing_output_is_reported_and_the_others_still_land(python, repo_cop
     (repo_copy / "figures" / "outputs" / "zz_broken.py").write_text(
         "from ..registry import snippet\n\n@snippet('zz-broken')\ndef broken(params):\n    return 1 / 0\n"
     )
-    edit(repo_copy / "figures" / "params.toml", "w2 = -0.5", "w2 = -0.25")
+    edit(repo_copy / "figures" / "params.toml", *KILL_EDIT)  # 4 snippets to rebuild beside the broken one
+    others = stale(python, repo_copy) - {"zz-broken"}
+    assert len(others) >= 2
     result = run([python, "figures/build.py", "--jobs", "2"], cwd=repo_copy)
     assert result.returncode == 1
     assert "ZeroDivisionError" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == "error: 1 output failed: zz-broken"
+    assert rebuilt_or_failed(result) == others | {"zz-broken"}
     check = run([python, "figures/build.py", "--check"], cwd=repo_copy)
     assert check.stderr.splitlines()[0] == "stale: zz-broken"
 

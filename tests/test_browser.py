@@ -76,11 +76,23 @@ def contexts(browser):
         context.close()
 
 
-@pytest.fixture
-def context(contexts, browser, scheme):
+def _context(contexts, browser, scheme: str):
     if scheme not in contexts:
         contexts[scheme] = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     return contexts[scheme]
+
+
+@pytest.fixture
+def context(contexts, browser, scheme):
+    """The 1280 px context of each scheme in turn: for the checks that depend on it."""
+    return _context(contexts, browser, scheme)
+
+
+@pytest.fixture
+def light_context(contexts, browser):
+    """The light 1280 px context alone, for checks that do not depend on the colour scheme
+    (numbers, links, keyboard stops): they run once, not once per scheme."""
+    return _context(contexts, browser, "light")
 
 
 class Visit:
@@ -281,11 +293,11 @@ def test_missing_page_shows_helpful_404(context, origin, scheme):
         visit.close()
 
 
-def test_notebook_pages_offer_the_notebook(context, origin):
+def test_notebook_pages_offer_the_notebook(light_context, origin):
     notebooks = [path for path in PAGES if source_of(path) and source_of(path).suffix == ".ipynb"]
     assert notebooks, "the guide has at least one notebook page"
     for path in notebooks:
-        visit = Visit(context, origin, path)
+        visit = Visit(light_context, origin, path)
         try:
             page = visit.page
             link = page.locator("a.guide-download")
@@ -324,8 +336,8 @@ def test_notebook_dark_mode_uses_dark_colours(browser, origin):
         context.close()
 
 
-def test_keyboard_navigation(context, origin):
-    visit = Visit(context, origin, "/statland/")
+def test_keyboard_navigation(light_context, origin):
+    visit = Visit(light_context, origin, "/statland/")
     try:
         page = visit.page
         seen = []
@@ -404,13 +416,13 @@ def _shown(page, selector: str) -> str:
     return page.locator(selector).get_attribute("data-value")
 
 
-def test_playground_matches_rnncore(context, origin):
+def test_playground_matches_rnncore(light_context, origin):
     from figures.params import load, weights
     from rnncore import playground as pg
     from rnncore.statquest import Weights
 
     network = weights(load())
-    visit = Visit(context, origin, "/playground/")
+    visit = Visit(light_context, origin, "/playground/")
     try:
         page = visit.page
         page.wait_for_selector("#unroll-power[data-value]")
@@ -476,7 +488,7 @@ def test_exercise_answers_start_closed_and_print_open(browser, origin):
         context.close()
 
 
-def test_connectivity_explorer_matches_rnncore(context, origin):
+def test_connectivity_explorer_matches_rnncore(light_context, origin):
     """Every model, the median and each network: the page's readouts equal rnncore's
     ‖∂ℓ/∂x_k‖ (recomputed here, written to 4 significant digits)."""
     from figures.outputs import beyond
@@ -485,7 +497,7 @@ def test_connectivity_explorer_matches_rnncore(context, origin):
     params = load()
     studies = beyond.flows(params)
     T = int(params["beyond.flow.steps"])
-    visit = Visit(context, origin, "/playground/")
+    visit = Visit(light_context, origin, "/playground/")
     try:
         page = visit.page
         page.wait_for_selector("#connectivity-first[data-value]")
