@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -145,6 +146,9 @@ def _report(result: BuildResult) -> None:
 
 def watch(root: Path = ROOT, build_args: tuple[str, ...] = ()) -> int:
     """Build now, then after every relevant change, until Ctrl-C."""
+    # Ctrl-C stops the watcher even where it was started with SIGINT ignored, as a shell
+    # starts a background job (`&`, nohup), and as a process started from one inherits.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     watcher = Watcher(root)
     watcher.start()
     try:

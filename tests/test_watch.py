@@ -52,7 +52,11 @@ def test_what_builds_and_editors_write_is_ignored():
 def test_watch_rebuilds_once_per_edit_and_reports_a_bad_parameter(python, repo_copy, tmp_path):
     log = tmp_path / "watch.log"
     with open(log, "wb") as sink:
-        process = subprocess.Popen([python, "figures/build.py", "--watch", "--jobs", "1"], cwd=repo_copy,
+        # started the way a shell starts a background job, with SIGINT ignored: Ctrl-C (SIGINT,
+        # below) must stop the watcher all the same
+        ignoring_sigint = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                           "os.execv(sys.executable, [sys.executable, 'figures/build.py', '--watch', '--jobs', '1'])")
+        process = subprocess.Popen([python, "-c", ignoring_sigint], cwd=repo_copy,
                                    stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
                                    env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     try:
