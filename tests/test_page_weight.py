@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]+\"[^>]*>")
+# pages whose first screen has italics (they would reflow when the italic face arrives)
+ITALICS_FIRST = {"references/index.html", "architectures/index.html", "remedies/index.html",
+                 "notebooks/from-scratch/index.html"}
 STYLESHEET = re.compile(r'<link\b[^>]*rel="stylesheet"[^>]*>')
 
 
@@ -47,6 +50,8 @@ def test_the_text_font_is_preloaded_and_small(pages, built_site):
         preload = re.search(r'<link rel="preload" href="(?P<href>[^"]*assets/fonts/SourceSans3VF-Upright\.woff2)" '
                             r'as="font" type="font/woff2" crossorigin>', html)
         assert preload, f"{name}: the text font is not preloaded"
+        italic = 'assets/fonts/SourceSans3VF-Italic.woff2" as="font" type="font/woff2" crossorigin>' in html
+        assert italic == (name in ITALICS_FIRST), f"{name}: the italic face is preloaded where italics open the page"
     font = built_site.path / "assets" / "fonts" / "SourceSans3VF-Upright.woff2"
     assert font.is_file() and font.stat().st_size < 80_000
 
