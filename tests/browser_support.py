@@ -201,3 +201,9 @@ class SiteServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=5)
+
+
+def set_input(page, selector: str, value) -> None:
+    """Set a form control as a reader would, with the input event its page listens for."""
+    page.evaluate("""([selector, value]) => { const input = document.querySelector(selector);
+        input.value = String(value); input.dispatchEvent(new Event('input', { bubbles: true })); }""", [selector, value])

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import DOCS, SiteServer, built_pages, source_of
+from browser_support import DOCS, SiteServer, built_pages, set_input, source_of
 
 SCHEMES = ("light", "dark")
 EXCLUDED = {"snippets", "hooks", "overrides", "assets", "figures"}
@@ -407,11 +407,6 @@ def test_print_uses_light_figures(browser, origin):
 
 # --- the playground --------------------------------------------------------------------
 
-def _set(page, selector: str, value) -> None:
-    page.evaluate("""([selector, value]) => { const input = document.querySelector(selector);
-        input.value = String(value); input.dispatchEvent(new Event('input', { bubbles: true })); }""", [selector, value])
-
-
 def _shown(page, selector: str) -> str:
     return page.locator(selector).get_attribute("data-value")
 
@@ -429,8 +424,8 @@ def test_playground_matches_rnncore(light_context, origin):
         for w2 in ("2", "0.5", "-0.5", "1.1", "0"):
             for unrolls in (1, 4, 51):
                 for pattern in pg.PATTERNS:
-                    _set(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, w2))
-                    _set(page, "#unroll-t", unrolls)
+                    set_input(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, w2))
+                    set_input(page, "#unroll-t", unrolls)
                     page.select_option("#unroll-pattern", pattern)
                     expected_power = pg.display(pg.first_day_factor(Decimal(w2), unrolls))
                     trace = pg.predictions(Weights(**{**network.as_dict(), "w2": float(w2)}), pattern)
@@ -442,16 +437,16 @@ def test_playground_matches_rnncore(light_context, origin):
                     positive = sum(1 for value in trace[:unrolls] if value > 0)
                     assert page.locator("#unroll-chart circle.series-b-dot:not(.legend)").count() == positive
         # 2^50 is shown the way a reader writes it
-        _set(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, "2"))
-        _set(page, "#unroll-t", 51)
+        set_input(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, "2"))
+        set_input(page, "#unroll-t", 51)
         assert page.locator("#unroll-power").inner_text() == "1.126 × 10¹⁵"
 
         for ensemble, gamma, lam in (("gaussian", "0.25", "2"), ("gaussian", "1", "2"), ("symmetric", "0.5", "0.5"),
                                      ("orthogonal", "1", "3"), ("gaussian", "1", "3"), ("orthogonal", "0.1", "3.5"),
                                      ("symmetric", "1", "4")):
             page.select_option("#bound-ensemble", ensemble)
-            _set(page, "#bound-gamma", pg.grid_index(pg.GAMMA_GRID, gamma))
-            _set(page, "#bound-lambda", pg.grid_index(pg.LAMBDA_GRID, lam))
+            set_input(page, "#bound-gamma", pg.grid_index(pg.GAMMA_GRID, gamma))
+            set_input(page, "#bound-lambda", pg.grid_index(pg.LAMBDA_GRID, lam))
             run = pg.jacobian_norms(Decimal(gamma), Decimal(lam), ensemble=ensemble)
             assert _shown(page, "#bound-gamma-value") == gamma and _shown(page, "#bound-lambda-value") == lam
             assert _shown(page, "#bound-rate") == pg.display(run.rate)
@@ -504,7 +499,7 @@ def test_connectivity_explorer_matches_rnncore(light_context, origin):
         for index, study in enumerate(studies):
             page.select_option("#connectivity-model", str(index))
             for network in (0, 1, beyond.EXPLORER_NETWORKS):
-                _set(page, "#connectivity-network", network)
+                set_input(page, "#connectivity-network", network)
                 row = study.median if network == 0 else study.norms[network - 1]
                 for selector, distance in (("#connectivity-last", 0), ("#connectivity-ten", 10),
                                            ("#connectivity-first", T - 1)):
@@ -777,7 +772,7 @@ def test_playground_on_a_phone(phone_contexts, origin):
                     assert not overlap, f"{chart}: {a['text']!r} overlaps {b['text']!r}"
             assert page.locator(f"{chart} text.axis-label").text_content().strip(), f"{chart}: no y-axis label"
         assert "^" not in page.locator("#unroll-chart").text_content() + page.locator("#bound-chart").text_content()
-        _set(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, "0"))
+        set_input(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, "0"))
         assert page.locator("#unroll-chart polyline.series-a").count() == 0
         assert "log axis" in page.locator("#unroll-chart text.note").text_content()
         assert "log axis" in page.locator("#unroll-power").inner_text()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser_support import SiteServer
+from browser_support import SiteServer, set_input
 from conftest import ROOT
 
 SCHEMES = ("light", "dark")
@@ -53,22 +53,17 @@ def test_each_chart_takes_the_colour_of_its_regime(browser, origin, scheme):
         page.goto(origin + "/playground/")
         page.wait_for_selector("#unroll-power[data-value]")
 
-        def choose(selector: str, index: int) -> None:
-            page.evaluate("""([selector, value]) => { const input = document.querySelector(selector);
-                input.value = String(value); input.dispatchEvent(new Event('input', { bubbles: true })); }""",
-                          [selector, index])
-
         def colour(selector: str, what: str) -> str:
             return page.eval_on_selector(selector, f"e => getComputedStyle(e).{what}")
 
-        choose("#unroll-t", 10)
+        set_input(page, "#unroll-t", 10)
         for w2, role in (("2", "exploding"), ("0.5", "vanishing"), ("-0.5", "vanishing"), ("1", "edge"), ("-1.1", "exploding")):
-            choose("#unroll-w2", pg.grid_index(pg.W2_GRID, w2))
+            set_input(page, "#unroll-w2", pg.grid_index(pg.W2_GRID, w2))
             assert colour("#unroll-chart polyline.series-a", "stroke") == _rgb(getattr(theme, role)), (scheme, w2)
             assert colour("#unroll-chart circle.series-b-dot", "fill") == _rgb(theme.prediction)
         for gamma, lam, role in (("0.25", "2", "vanishing"), ("1", "3", "exploding")):
-            choose("#bound-gamma", pg.grid_index(pg.GAMMA_GRID, gamma))
-            choose("#bound-lambda", pg.grid_index(pg.LAMBDA_GRID, lam))
+            set_input(page, "#bound-gamma", pg.grid_index(pg.GAMMA_GRID, gamma))
+            set_input(page, "#bound-lambda", pg.grid_index(pg.LAMBDA_GRID, lam))
             assert colour("#bound-chart line.series-b", "stroke") == _rgb(getattr(theme, role)), (scheme, gamma, lam)
             assert colour("#bound-chart circle.series-a-dot", "fill") == _rgb(getattr(theme, role))
     finally:
