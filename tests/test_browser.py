@@ -260,7 +260,7 @@ def test_page(context, origin, scheme, path):
             for _ in range(3):
                 if scheme_of(page) != scheme:
                     break
-                page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
+                page.locator("[data-guide-palette] label:not([hidden])").first.click()
             flipped = scheme_of(page)
             assert flipped != scheme, f"{path}: the palette toggle did not change the scheme"
             visit.settle()
